@@ -1,0 +1,318 @@
+"""Target tasks of XTREME and XTREME-R, their benchmarks, categories and aggregate scores.
+
+Language lists and where they come from:
+
+- XTREME (all 9 tasks): the official scorer's ``TASK2LANGS`` (google-research/xtreme
+  ``evaluate.py``), as restated in ``../shared/conformance/xtreme_mock/expected.json`` and the
+  mock file names ``mock_test_data/labels/<task>/test-<lang>.*`` (a test checks both).
+- XTREME-R xnli, mlqa, tydiqa: the same lists (``expected.json`` section ``xtreme_r`` scores
+  the same mock files); mewslix: the mock file names.
+- XTREME-R udpos, panx: ``LANGS`` in ``scripts/train_udpos.sh`` / ``scripts/train_panx.sh``
+  of google-research/xtreme at commit 091824888a60162ad9ea10d7fe67aa561615e4ca.
+- XTREME-R xcopa: ``langs`` in ``scripts/train_xcopa.sh`` (commit c061466856f8e04d...).
+- XTREME-R xquad: ``langs`` for xquad in ``scripts/predict_qa.sh`` (commit 091824888a...).
+- XTREME-R tatoeba: the ``SL`` loop of ``scripts/run_tatoeba.sh`` (commit 091824888a...)
+  without ``en``, which is the target side of every pair (``--tgt_language en``).
+- XTREME-R lareqa: file names of ``xquad-r/<lang>.json`` in google-research-datasets/lareqa.
+
+XTREME-R task membership and categories follow the issue that commissioned this registry;
+PAWS-X and BUCC are XTREME-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xfer_analysis.errors import UnknownNameError
+from xfer_analysis.tasks._names import build_index, name_key, resolve
+
+XTREME = "xtreme"
+XTREME_R = "xtreme-r"
+BENCHMARKS = (XTREME, XTREME_R)
+CATEGORIES = ("classification", "structured_prediction", "qa", "retrieval")
+
+
+@dataclass(frozen=True)
+class TargetTask:
+    """One target task: metrics, task-score metric, per-benchmark language lists, training data."""
+
+    name: str
+    display: str
+    category: str
+    metrics: tuple[str, ...]
+    score_metric: str
+    languages: dict[str, tuple[str, ...] | None]
+    train_source: str | None
+    file_format: str | None
+    language_source: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def benchmarks(self) -> tuple[str, ...]:
+        """Benchmarks that contain this task."""
+        return tuple(b for b in BENCHMARKS if b in self.languages)
+
+    def languages_for(self, benchmark: str = XTREME) -> tuple[str, ...]:
+        """Test languages of this task in `benchmark`; UnknownNameError if it is not part of it."""
+        bench = benchmark_name(benchmark)
+        if bench not in self.languages:
+            raise UnknownNameError(
+                f"benchmark for task {self.name}", benchmark, list(self.benchmarks)
+            )
+        langs = self.languages[bench]
+        if langs is None:
+            raise LookupError(f"language list of {self.name} in {bench} is unknown (no source)")
+        return langs
+
+
+def _split(s: str) -> tuple[str, ...]:
+    return tuple(s.split(","))
+
+
+_XNLI = _split("ar,bg,de,el,en,es,fr,hi,ru,sw,th,tr,ur,vi,zh")
+_PANX = _split(
+    "ar,he,vi,id,jv,ms,tl,eu,ml,ta,te,af,nl,en,de,el,bn,hi,mr,ur,fa,fr,it,pt,es,bg,ru,ja,ka,ko,"
+    "th,sw,yo,my,zh,kk,tr,et,fi,hu"
+)
+_UDPOS = _split(
+    "af,ar,bg,de,el,en,es,et,eu,fa,fi,fr,he,hi,hu,id,it,ja,kk,ko,mr,nl,pt,ru,ta,te,th,tl,tr,ur,"
+    "vi,yo,zh"
+)
+_TATOEBA = _split(
+    "ar,he,vi,id,jv,tl,eu,ml,ta,te,af,nl,de,el,bn,hi,mr,ur,fa,fr,it,pt,es,bg,ru,ja,ka,ko,th,sw,"
+    "zh,kk,tr,et,fi,hu"
+)
+_XQUAD = _split("en,es,de,el,ru,tr,ar,vi,th,zh,hi")
+_MLQA = _split("en,es,de,ar,hi,vi,zh")
+_TYDIQA = _split("en,ar,bn,fi,id,ko,ru,sw,te")
+
+_SRC_SCORER = "google-research/xtreme evaluate.py TASK2LANGS = shared/conformance expected.json"
+_SRC_MOCK = "file names in shared/conformance/xtreme_mock/mock_test_data/labels/<task>/"
+_SRC_SCRIPT = "google-research/xtreme scripts/{} at commit {}"
+
+_QA_METRICS = ("exact_match", "f1")
+_TAG_METRICS = ("f1", "precision", "recall")
+
+_TARGET_LIST = [
+    TargetTask(
+        "xnli", "XNLI", "classification", ("accuracy",), "accuracy",
+        {XTREME: _XNLI, XTREME_R: _XNLI},
+        "MNLI (English)", "tsv",
+        {XTREME: _SRC_SCORER, XTREME_R: "expected.json section xtreme_r (same mock files)"},
+    ),
+    TargetTask(
+        "pawsx", "PAWS-X", "classification", ("accuracy",), "accuracy",
+        {XTREME: _split("de,en,es,fr,ja,ko,zh")},
+        "PAWS (English)", "tsv", {XTREME: _SRC_SCORER},
+    ),
+    TargetTask(
+        "xcopa", "XCOPA", "classification", ("accuracy",), "accuracy",
+        {XTREME_R: _split("et,ht,id,it,qu,sw,ta,th,tr,vi,zh")},
+        "SIQa, then COPA (English) as in google-research/xtreme scripts/train_xcopa.sh", "tsv",
+        {XTREME_R: _SRC_SCRIPT.format("train_xcopa.sh", "c061466856f8e04d403b43d2562657d6ee72424c")
+         + " (mock data has no xcopa files)"},
+    ),
+    TargetTask(
+        "udpos", "UD-POS", "structured_prediction", _TAG_METRICS, "f1",
+        {XTREME: _UDPOS, XTREME_R: (*_UDPOS, "lt", "pl", "uk", "ro")},
+        "Universal Dependencies v2.5 English treebanks", "tsv",
+        {
+            XTREME: _SRC_SCORER,
+            XTREME_R: _SRC_SCRIPT.format(
+                "train_udpos.sh", "091824888a60162ad9ea10d7fe67aa561615e4ca"
+            ),
+        },
+    ),
+    TargetTask(
+        "panx", "PAN-X (WikiANN NER)", "structured_prediction", _TAG_METRICS, "f1",
+        {XTREME: _PANX, XTREME_R: (*_PANX, "qu", "pl", "uk", "az", "lt", "pa", "gu", "ro")},
+        "WikiANN (PAN-X) English", "tsv",
+        {
+            XTREME: _SRC_SCORER + "; " + _SRC_MOCK,
+            XTREME_R: _SRC_SCRIPT.format(
+                "train_panx.sh", "091824888a60162ad9ea10d7fe67aa561615e4ca"
+            ),
+        },
+    ),
+    TargetTask(
+        "xquad", "XQuAD", "qa", _QA_METRICS, "em_f1_mean",
+        {XTREME: _XQUAD, XTREME_R: _XQUAD},
+        "SQuAD v1.1 (English)", "json",
+        {
+            XTREME: _SRC_SCORER,
+            XTREME_R: _SRC_SCRIPT.format(
+                "predict_qa.sh", "091824888a60162ad9ea10d7fe67aa561615e4ca"
+            ),
+        },
+    ),
+    TargetTask(
+        "mlqa", "MLQA", "qa", _QA_METRICS, "em_f1_mean",
+        {XTREME: _MLQA, XTREME_R: _MLQA},
+        "SQuAD v1.1 (English)", "json",
+        {XTREME: _SRC_SCORER, XTREME_R: "expected.json section xtreme_r (same mock files)"},
+    ),
+    TargetTask(
+        "tydiqa", "TyDiQA-GoldP", "qa", _QA_METRICS, "em_f1_mean",
+        {XTREME: _TYDIQA, XTREME_R: _TYDIQA},
+        "TyDiQA-GoldP English training set", "json",
+        {XTREME: _SRC_SCORER, XTREME_R: "expected.json section xtreme_r (same mock files)"},
+    ),
+    TargetTask(
+        "bucc2018", "BUCC 2018", "retrieval", _TAG_METRICS, "f1",
+        {XTREME: _split("de,fr,ru,zh")},
+        None, "tsv", {XTREME: _SRC_SCORER},
+    ),
+    TargetTask(
+        "tatoeba", "Tatoeba", "retrieval", ("accuracy",), "accuracy",
+        {XTREME: _TATOEBA, XTREME_R: (*_TATOEBA, "az", "lt", "pl", "uk", "ro")},
+        None, "tsv",
+        {
+            XTREME: _SRC_SCORER + "; " + _SRC_MOCK,
+            XTREME_R: _SRC_SCRIPT.format(
+                "run_tatoeba.sh", "091824888a60162ad9ea10d7fe67aa561615e4ca"
+            )
+            + " (SL loop without en)",
+        },
+    ),
+    TargetTask(
+        "mewslix", "Mewsli-X", "retrieval", ("map@20",), "map@20",
+        {XTREME_R: _split("ar,de,en,es,fa,ja,pl,ro,ta,tr,uk")},
+        "English Wikipedia mention-entity pairs (scripts/train_mewslix.sh)", "json",
+        {XTREME_R: _SRC_MOCK},
+    ),
+    TargetTask(
+        "lareqa", "LAReQA (XQuAD-R)", "retrieval", ("map@20",), "map@20",
+        {XTREME_R: _split("ar,de,el,en,es,hi,ru,th,tr,vi,zh")},
+        "SQuAD v1.1 (English), retrieval form (scripts/train_lareqa.sh)", None,
+        {XTREME_R: "file names xquad-r/<lang>.json in google-research-datasets/lareqa"},
+    ),
+]
+
+TARGETS: dict[str, TargetTask] = {t.name: t for t in _TARGET_LIST}
+
+_TARGET_ALIASES: dict[str, tuple[str, ...]] = {
+    "xnli": ("Cross-lingual NLI",),
+    "pawsx": ("PAWS-X", "paws_x"),
+    "xcopa": (),
+    "udpos": ("POS", "UD-POS", "UDPOS", "UD POS", "part-of-speech"),
+    "panx": ("PAN-X", "WikiANN", "WikiAnn NER", "NER", "wikiann_ner"),
+    "xquad": (),
+    "mlqa": (),
+    "tydiqa": ("TyDiQA-GoldP", "TyDi QA", "TyDiQA GoldP", "tydiqa_goldp"),
+    "bucc2018": ("BUCC", "BUCC 2018"),
+    "tatoeba": (),
+    "mewslix": ("Mewsli-X",),
+    "lareqa": ("LAReQA", "XQuAD-R"),
+}
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A benchmark-level score computed from task scores (a benchmark, a category, or a variant)."""
+
+    name: str
+    display: str
+    benchmark: str
+    tasks: tuple[str, ...]
+    how: str  # "mean_tasks" or "mean_categories"
+    description: str
+
+
+def _tasks_in(benchmark: str) -> tuple[str, ...]:
+    return tuple(t.name for t in _TARGET_LIST if benchmark in t.languages)
+
+
+def _build_aggregates() -> dict[str, Aggregate]:
+    aggs: dict[str, Aggregate] = {}
+    for bench in BENCHMARKS:
+        tasks = _tasks_in(bench)
+        label = "XTREME" if bench == XTREME else "XTREME-R"
+        aggs[bench] = Aggregate(
+            bench, label, bench, tasks, "mean_tasks",
+            f"{label} score: unweighted mean of the task scores",
+        )
+        for cat in CATEGORIES:
+            members = tuple(t for t in tasks if TARGETS[t].category == cat)
+            aggs[f"{bench}:{cat}"] = Aggregate(
+                f"{bench}:{cat}", f"{label} {cat.replace('_', ' ')}", bench, members,
+                "mean_tasks", f"mean of the {cat} task scores in {label}",
+            )
+    non_retrieval = tuple(t for t in _tasks_in(XTREME) if TARGETS[t].category != "retrieval")
+    aggs["xtreme:avg_task_excl_retrieval"] = Aggregate(
+        "xtreme:avg_task_excl_retrieval", "XTREME Avg_task (retrieval excluded)", XTREME,
+        non_retrieval, "mean_tasks",
+        "mean over the 7 non-retrieval XTREME task scores, QA task = mean(EM, F1) "
+        "(RemBERT, arXiv 2010.12821, Table 16 'Avg_task')",
+    )
+    aggs["xtreme:avg_category_excl_retrieval"] = Aggregate(
+        "xtreme:avg_category_excl_retrieval", "XTREME Avg (categories, retrieval excluded)",
+        XTREME, non_retrieval, "mean_categories",
+        "mean over the classification, structured-prediction and QA category scores "
+        "(RemBERT, arXiv 2010.12821, Tables 7 and 16 'Avg')",
+    )
+    return aggs
+
+
+AGGREGATES: dict[str, Aggregate] = _build_aggregates()
+
+_TARGET_INDEX = build_index("target task", _TARGET_ALIASES)
+_AGG_ALIASES: dict[str, tuple[str, ...]] = {
+    name: (("XTREME-R", "XTREMER", "xtreme_r") if name == XTREME_R else ()) for name in AGGREGATES
+}
+_AGG_INDEX = build_index("aggregate", _AGG_ALIASES)
+_BENCH_INDEX = build_index("benchmark", {XTREME: (), XTREME_R: ("XTREME-R", "xtreme_r")})
+_ANY_INDEX = build_index("target task or aggregate", _TARGET_ALIASES | _AGG_ALIASES)
+
+
+def benchmark_name(name: str) -> str:
+    """Canonical benchmark name: `xtreme` or `xtreme-r`."""
+    return resolve("benchmark", name, _BENCH_INDEX)
+
+
+def target(name: str) -> TargetTask:
+    """The target task for a canonical name or alias (`PAN-X`, `WikiANN`, `NER` -> panx)."""
+    return TARGETS[resolve("target task", name, _TARGET_INDEX)]
+
+
+def targets(benchmark: str | None = None) -> list[TargetTask]:
+    """All target tasks, or those of one benchmark, in registry order."""
+    if benchmark is None:
+        return list(_TARGET_LIST)
+    bench = benchmark_name(benchmark)
+    return [t for t in _TARGET_LIST if bench in t.languages]
+
+
+def aggregate(name: str) -> Aggregate:
+    """The aggregate score definition for `xtreme`, `xtreme:qa`, `xtreme-r:retrieval`, ..."""
+    return AGGREGATES[resolve("aggregate", name, _AGG_INDEX)]
+
+
+def aggregates() -> list[Aggregate]:
+    """Every aggregate score definition."""
+    return list(AGGREGATES.values())
+
+
+def target_task_name(name: str) -> str:
+    """Canonical value of the results table's `target_task`: a target task or an aggregate."""
+    return resolve("target task or aggregate", name, _ANY_INDEX)
+
+
+def is_aggregate(name: str) -> bool:
+    """Whether `name` (canonical or alias) names an aggregate rather than one task."""
+    return name_key(name) in _AGG_INDEX
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A benchmark: its tasks and categories."""
+
+    name: str
+    tasks: tuple[str, ...]
+    categories: dict[str, tuple[str, ...]]
+
+
+def benchmark(name: str) -> Benchmark:
+    """The benchmark `xtreme` or `xtreme-r` with its tasks grouped by category."""
+    bench = benchmark_name(name)
+    tasks = _tasks_in(bench)
+    cats = {c: tuple(t for t in tasks if TARGETS[t].category == c) for c in CATEGORIES}
+    return Benchmark(bench, tasks, cats)
