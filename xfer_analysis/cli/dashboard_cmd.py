@@ -1,0 +1,75 @@
+"""`xfer dashboard`: open the Streamlit app on the shipped published data (and a store)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from xfer_analysis.errors import XferError
+
+DEFAULT_PORT = 8501
+DEFAULT_HOST = "127.0.0.1"
+
+
+def app_path() -> Path:
+    """Where `dashboard/app.py` is: `XFER_DASHBOARD_APP`, else next to the package source."""
+    override = os.environ.get("XFER_DASHBOARD_APP")
+    default = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+    path = Path(override) if override else default
+    if not path.is_file():
+        raise XferError(
+            f"dashboard app not found at {path}; run from a source checkout "
+            "(pip install -e .) or set XFER_DASHBOARD_APP to dashboard/app.py"
+        )
+    return path
+
+
+def streamlit_command(args: argparse.Namespace, app: Path) -> list[str]:
+    """The `streamlit run` command line: headless, bound to `args.host`, no telemetry."""
+    from xfer_analysis.app_state import MAX_UPLOAD_MB
+
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port),
+        "--server.address", args.host,
+        "--server.headless", "true",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB),
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+        "--browser.serverAddress", args.host,
+        "--browser.serverPort", str(args.port),
+    ]
+
+
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    """The app's environment: `XFER_STORE` points at `--store` when one is given."""
+    env = dict(os.environ)
+    if args.store is not None:
+        env["XFER_STORE"] = str(Path(args.store).expanduser().resolve())
+    return env
+
+
+def _run(args: argparse.Namespace) -> NoReturn:
+    """Replace this process by the Streamlit server (so signals reach it directly)."""
+    command = streamlit_command(args, app_path())
+    print(f"xfer dashboard: serving on http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    os.execve(sys.executable, command, environment(args))
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `dashboard` subcommand."""
+    parser = subparsers.add_parser(
+        "dashboard",
+        help="open the Streamlit dashboard (published data, plus a store if given)",
+        description="Open the Streamlit dashboard on the shipped published data. "
+        "Binds 127.0.0.1 unless --host says otherwise.",
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8501)")
+    parser.add_argument("--store", metavar="DIR", default=None,
+                        help="results store to load besides the published data")
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
+    parser.set_defaults(func=_run)
