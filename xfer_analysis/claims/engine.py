@@ -1,0 +1,140 @@
+"""Check claims against a results table: select the rows a claim needs, keep conflicting
+sources apart, measure, decide, and say which rows and which run would settle the rest."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from xfer_analysis.analysis.frame import KEY_COLUMNS, key_text
+from xfer_analysis.analysis.gains import score_rows
+from xfer_analysis.analysis.scores import with_task_scores
+from xfer_analysis.claims.catalogue import CLAIMS
+from xfer_analysis.claims.decide import decide
+from xfer_analysis.claims.model import (
+    CONTRADICTED,
+    DISAGREE,
+    INSUFFICIENT,
+    SUPPORTED,
+    Claim,
+    Measurement,
+    SourceVerdict,
+    Verdict,
+)
+from xfer_analysis.claims.quantities import measure, treatments, variant_label
+from xfer_analysis.errors import UnknownNameError
+
+_VALUE_KEYS = [c for c in KEY_COLUMNS if c not in ("run_id", "source")]
+ENGLISH = "english"
+
+
+def claim(claim_id: str) -> Claim:
+    """The claim with this id; UnknownNameError lists the known ids."""
+    for c in CLAIMS:
+        if c.id == claim_id:
+            return c
+    raise UnknownNameError("claim", claim_id, [c.id for c in CLAIMS])
+
+
+def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
+    """Task-score rows of the claim's model, split and setting, full intermediate data, not
+    superseded; translated-data rows relabelled as their own treatment for variant claims."""
+    df = results
+    if "confidence" in df.columns:
+        df = df[df["confidence"].astype(str) != "superseded"]
+    df = df[(df["base_model"].astype(str) == c.needs.base_model)
+            & (df["split"].astype(str) == c.needs.split)
+            & (df["setting"].astype(str) == c.needs.setting)
+            & df["intermediate_examples"].isna()]
+    if df.empty:
+        return df
+    df = score_rows(with_task_scores(df))
+    data = df["intermediate_data"].astype(str)
+    translated = data == "translated"
+    if c.quantity.variant == "translated":
+        relabel = df.loc[translated, "intermediate"].astype(str).map(
+            lambda n: variant_label(n, "translated"))
+        df = df.assign(intermediate=df["intermediate"].astype(str).where(~translated, relabel))
+        return df[translated | data.isin([ENGLISH, "nan", "<NA>"])]
+    return df[~translated]
+
+
+def _evidence_sets(sel: pd.DataFrame, c: Claim) -> list[pd.DataFrame]:
+    """One frame per treatment source when sources give the same treatment cell different
+    values (never averaged); otherwise one frame. Agreeing duplicates keep one row."""
+    if sel.empty:
+        return [sel]
+    keys = pd.Series(list(zip(*(key_text(sel[k]) for k in _VALUE_KEYS), strict=True)),
+                     index=sel.index)
+    sel = sel[~pd.DataFrame({"k": keys, "v": sel["value"]}).duplicated()]
+    keys = keys.loc[sel.index]
+    is_treat = sel["intermediate"].astype(str).isin(treatments(c.quantity))
+    if not keys[is_treat].duplicated().any():
+        return [sel]
+    out = []
+    for source in sorted(sel.loc[is_treat, "source"].astype(str).unique()):
+        own = sel["source"].astype(str) == source
+        base = sel[~is_treat]
+        own_base_keys = set(keys[~is_treat & own])
+        keep = own[~is_treat] | ~keys[~is_treat].isin(own_base_keys)
+        out.append(pd.concat([sel[is_treat & own], base[keep]]))
+    return out
+
+
+def _one(c: Claim, sel: pd.DataFrame) -> SourceVerdict:
+    """Verdict on one evidence set."""
+    m = measure(sel, c)
+    if m.missing or m.value is None or (isinstance(m.value, float) and math.isnan(m.value)):
+        m = Measurement(None, None, m.interval_note, m.rows_used, m.sources, m.missing,
+                        m.detail)
+        reason = f"{len(m.missing)} needed row group(s) missing"
+        return SourceVerdict(INSUFFICIENT, m.sources, m, reason)
+    status, reason = decide(c.expectation, m.value, m.interval)
+    return SourceVerdict(status, m.sources, m, f"{reason} ({m.interval_note})")
+
+
+def _overall(per_source: list[SourceVerdict]) -> tuple[str, str]:
+    """Combined status: the decisive sets' common status, or `sources disagree`."""
+    decisive = [sv for sv in per_source if sv.status in (SUPPORTED, CONTRADICTED)]
+    if not decisive:
+        return INSUFFICIENT, "; ".join(dict.fromkeys(sv.reason for sv in per_source))
+    statuses = {sv.status for sv in decisive}
+    if len(statuses) > 1:
+        parts = [f"{sv.status} by {', '.join(sv.sources)}: {sv.reason}" for sv in decisive]
+        return DISAGREE, " | ".join(parts)
+    if len(per_source) == 1:
+        return decisive[0].status, decisive[0].reason
+    return decisive[0].status, f"{len(decisive)} of {len(per_source)} source(s) decide; " + \
+        " | ".join(sv.reason for sv in decisive)
+
+
+def _caveats(c: Claim, per_source: list[SourceVerdict]) -> tuple[str, ...]:
+    """Notes a reader must see: partial values that are not the claimed quantity."""
+    out = []
+    for sv in per_source:
+        partial = sv.measurement.detail.get("partial_value")
+        if partial is not None:
+            out.append(f"partial value {partial:.2f} from {', '.join(sv.sources) or 'no source'}"
+                       f" lacks {len(sv.measurement.missing)} row group(s): it is not "
+                       f"{c.quantity.description}")
+    return tuple(out)
+
+
+def check(c: Claim, results: pd.DataFrame) -> Verdict:
+    """Check one claim against a results table (the `results.load()` frame)."""
+    sel = _select(results, c)
+    per_source = [_one(c, part) for part in _evidence_sets(sel, c)]
+    status, reason = _overall(per_source)
+    missing = tuple(dict.fromkeys(r for sv in per_source for r in sv.measurement.missing))
+    decided_by = ""
+    if status == INSUFFICIENT:
+        decided_by = f"{c.needs.config} ({c.needs.note}; {c.needs.split} split)"
+    return Verdict(c, status, reason, tuple(per_source), missing, decided_by,
+                   _caveats(c, per_source))
+
+
+def check_all(results: pd.DataFrame) -> list[Verdict]:
+    """Check every claim in `CLAIMS`."""
+    return [check(c, results) for c in CLAIMS]
+
