@@ -1,0 +1,48 @@
+"""Analyses of the tidy results table: paired gains, uncertainty, transfer matrix, selection
+curves, diminishing-returns fits, diversity and scaling. Pure pandas/numpy/scipy."""
+
+from xfer_analysis.analysis.gains import (
+    gains_by_intermediate,
+    gains_by_language,
+    gains_by_target,
+    pair_keys,
+    paired_gains,
+    score_rows,
+    treatment_label,
+)
+from xfer_analysis.analysis.matrix import MATRIX_COLUMNS, transfer_matrix
+from xfer_analysis.analysis.scores import aggregate_scores, with_task_scores
+from xfer_analysis.analysis.synthetic import synthetic_grid
+from xfer_analysis.analysis.uncertainty import (
+    ONLY_AVERAGE,
+    Interval,
+    Significance,
+    benjamini_hochberg,
+    bootstrap_ci,
+    holm,
+    permutation_test,
+    sign_test,
+)
+
+__all__ = [
+    "MATRIX_COLUMNS",
+    "ONLY_AVERAGE",
+    "Interval",
+    "Significance",
+    "aggregate_scores",
+    "benjamini_hochberg",
+    "bootstrap_ci",
+    "gains_by_intermediate",
+    "gains_by_language",
+    "gains_by_target",
+    "holm",
+    "pair_keys",
+    "paired_gains",
+    "permutation_test",
+    "score_rows",
+    "sign_test",
+    "synthetic_grid",
+    "transfer_matrix",
+    "treatment_label",
+    "with_task_scores",
+]
