@@ -7,6 +7,17 @@ from xfer_analysis.metrics.qa import (
     qa_scores,
     token_f1,
 )
+from xfer_analysis.metrics.retrieval import (
+    best_threshold,
+    bucc_mine,
+    embed,
+    extract_pairs,
+    knn,
+    margin_candidates,
+    normalize_rows,
+    tatoeba_top1,
+    to_id_pairs,
+)
 from xfer_analysis.metrics.scores import accuracy, average_precision_at_k, map_at_k, pair_f1
 from xfer_analysis.metrics.submission import (
     overall_scores,
@@ -19,6 +30,15 @@ from xfer_analysis.metrics.tagging import chunks, flatten_sentences, tagging_sco
 __all__ = [
     "accuracy",
     "average_precision_at_k",
+    "best_threshold",
+    "bucc_mine",
+    "embed",
+    "extract_pairs",
+    "knn",
+    "margin_candidates",
+    "normalize_rows",
+    "tatoeba_top1",
+    "to_id_pairs",
     "chunks",
     "exact_match",
     "flatten_sentences",
