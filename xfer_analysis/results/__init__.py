@@ -1,0 +1,41 @@
+"""The tidy results table: schema and validation, readers, the store, the published data."""
+
+from xfer_analysis.results.load import load
+from xfer_analysis.results.published import data_dir, published, published_dir, sources
+from xfer_analysis.results.reading import FORMATS, detect_format, read
+from xfer_analysis.results.scale import SCALES
+from xfer_analysis.results.schema import (
+    COLUMNS,
+    CONFIDENCES,
+    KEY_COLUMNS,
+    PAIR_COLUMNS,
+    SETTINGS,
+    SPLITS,
+    canonical,
+    empty_table,
+    validate,
+)
+from xfer_analysis.results.store import Store, default_store_path
+
+__all__ = [
+    "COLUMNS",
+    "CONFIDENCES",
+    "FORMATS",
+    "KEY_COLUMNS",
+    "PAIR_COLUMNS",
+    "SCALES",
+    "SETTINGS",
+    "SPLITS",
+    "Store",
+    "canonical",
+    "data_dir",
+    "default_store_path",
+    "detect_format",
+    "empty_table",
+    "load",
+    "published",
+    "published_dir",
+    "read",
+    "sources",
+    "validate",
+]

@@ -1,0 +1,90 @@
+"""`read(path)`: pick the reader for a results file by format name, file name or content."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from xfer_analysis.errors import InputError
+from xfer_analysis.results import tabular, tools
+
+READERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "csv": tabular.read_csv,
+    "grid": tabular.read_grid,
+    "parquet": tabular.read_parquet,
+    "json": tabular.read_json,
+    "jsonl": tabular.read_jsonl,
+    "jiant": tools.read_jiant,
+    "hf": tools.read_hf,
+}
+FORMATS: tuple[str, ...] = tuple(READERS)
+_HF_NAMES = ("all_results.json", "eval_results.json", "test_results.json",
+             "predict_results.json")
+
+
+def detect_format(path: Path) -> str:
+    """Guess the format: suffix first, then the file name (jiant/HF), then a peek at the content."""
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    if name.endswith(".jsonl"):
+        return "jsonl"
+    if name == "val_metrics.json":
+        return "jiant"
+    if name in _HF_NAMES:
+        return "hf"
+    if name.endswith(".csv"):
+        header = _first_line(path)
+        return "grid" if tabular.is_grid_header(header) else "csv"
+    if name.endswith(".json"):
+        return _sniff_json(path)
+    raise InputError(f"cannot tell the format from the name; pass one of {', '.join(FORMATS)}",
+                     path=str(path))
+
+
+def _first_line(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            line = fh.readline()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    return [c.strip() for c in line.strip().split(",")]
+
+
+def _sniff_json(path: Path) -> str:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return "json"  # the json reader reports the exact problem
+    if isinstance(data, dict) and "aggregated" in data:
+        return "jiant"
+    if isinstance(data, dict) and "results" not in data and any(
+        str(k).startswith(("eval_", "test_", "predict_")) for k in data
+    ):
+        return "hf"
+    return "json"
+
+
+def read(path: str | Path, format: str | None = None, scale: str | None = None,
+         **run_meta: object) -> pd.DataFrame:
+    """Read one results file into a validated results table (values on 0-100).
+
+    `format`: one of FORMATS (default: detected); `scale`: "0-1"/"0-100" to declare the
+    file's convention (default: the format's convention, or inferred and refused if unclear);
+    `run_meta`: columns to fill where the file leaves them empty (run_id, base_model, seed...).
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise InputError("is a folder; give result files", path=str(p))
+    if not p.exists():
+        raise InputError("no such file", path=str(p))
+    fmt = format.lower() if format else detect_format(p)
+    if fmt not in READERS:
+        raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
+                         path=str(p))
+    df = READERS[fmt](p, scale=scale, **run_meta)
+    df.attrs["format"] = fmt
+    return df
