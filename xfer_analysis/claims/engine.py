@@ -60,25 +60,34 @@ def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
     return df[~translated]
 
 
+def _dedupe(frame: pd.DataFrame, first_source: str | None = None) -> pd.DataFrame:
+    """Drop rows that repeat another row's key and value (keeping `first_source`'s copy)."""
+    if first_source is not None:
+        order = (frame["source"].astype(str) != first_source).astype(int)
+        frame = frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
+    keyed = pd.DataFrame({k: key_text(frame[k]) for k in _VALUE_KEYS}).assign(v=frame["value"])
+    return frame[~keyed.duplicated()]
+
+
 def _evidence_sets(sel: pd.DataFrame, c: Claim) -> list[pd.DataFrame]:
     """One frame per treatment source when sources give the same treatment cell different
-    values (never averaged); otherwise one frame. Agreeing duplicates keep one row."""
+    values (never averaged), each with its own baseline rows where it has them; otherwise one
+    frame. Duplicates that agree keep one row."""
     if sel.empty:
         return [sel]
-    keys = pd.Series(list(zip(*(key_text(sel[k]) for k in _VALUE_KEYS), strict=True)),
-                     index=sel.index)
-    sel = sel[~pd.DataFrame({"k": keys, "v": sel["value"]}).duplicated()]
-    keys = keys.loc[sel.index]
     is_treat = sel["intermediate"].astype(str).isin(treatments(c.quantity))
-    if not keys[is_treat].duplicated().any():
-        return [sel]
+    treat = _dedupe(sel[is_treat])
+    if not pd.DataFrame({k: key_text(treat[k]) for k in _VALUE_KEYS}).duplicated().any():
+        return [_dedupe(sel)]
+    base = sel[~is_treat]
+    base_keys = pd.Series(list(zip(*(key_text(base[k]) for k in _VALUE_KEYS), strict=True)),
+                          index=base.index)
     out = []
-    for source in sorted(sel.loc[is_treat, "source"].astype(str).unique()):
-        own = sel["source"].astype(str) == source
-        base = sel[~is_treat]
-        own_base_keys = set(keys[~is_treat & own])
-        keep = own[~is_treat] | ~keys[~is_treat].isin(own_base_keys)
-        out.append(pd.concat([sel[is_treat & own], base[keep]]))
+    for source in sorted(treat["source"].astype(str).unique()):
+        own = base["source"].astype(str) == source
+        keep = own | ~base_keys.isin(set(base_keys[own]))
+        part = pd.concat([treat[treat["source"].astype(str) == source], base[keep]])
+        out.append(_dedupe(part, source))
     return out
 
 
