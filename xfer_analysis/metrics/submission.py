@@ -203,3 +203,29 @@ def score_submission(
         raise ScoringError(f"no {bench} task folder found", path=str(pred_dir))
     detailed = {name: score_task(pred_dir, label_dir, name, bench) for name in names}
     return {"overall": overall_scores(detailed, bench), "detailed": detailed}
+
+
+def result_rows(
+    result: dict[str, Any],
+    *,
+    run_id: str,
+    source: str,
+    base_model: str,
+    intermediate: str = "none",
+    split: str = "test",
+    setting: str = "zero-shot",
+) -> list[dict[str, Any]]:
+    """One results-table row per task, language and metric of a score_submission result."""
+    rows = []
+    for task, detail in result["detailed"].items():
+        for metric, per_language in detail.items():
+            if metric.startswith("avg_"):
+                continue
+            for language, value in per_language.items():
+                rows.append({
+                    "run_id": run_id, "source": source, "base_model": base_model,
+                    "intermediate": intermediate, "setting": setting, "target_task": task,
+                    "language": language, "split": split, "metric": metric,
+                    "value": float(value), "confidence": "read directly",
+                })
+    return rows
