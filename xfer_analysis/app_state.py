@@ -201,3 +201,60 @@ def read_upload(
             return results.read(path, format=fmt, **dict(run_meta or {}))
         except InputError as exc:
             raise InputError(exc.reason, path=filename, line=exc.line, field=exc.field) from exc
+
+
+def aggregate_table(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """One row per system, one column per aggregate score (`analysis.aggregate_scores`).
+
+    Systems with no computable aggregate are left out; `missing` lists the member tasks a
+    system lacks for the first aggregate in `names` (the benchmark score).
+    """
+    from xfer_analysis import tasks
+    from xfer_analysis.analysis.scores import aggregate_scores
+
+    system = ["base_model", "intermediate", "intermediate_examples", "intermediate_data",
+              "setting", "split"]
+    parts = [part for name in names if not (part := aggregate_scores(frame, name)).empty]
+    if not parts or all(part["value"].isna().all() for part in parts):
+        return pd.DataFrame()
+    long = pd.concat(parts, ignore_index=True)
+    keys = long[system].astype("string").fillna("-")
+    long = long.assign(_system=keys.agg(" | ".join, axis=1))
+    wide = long.pivot_table(index="_system", columns="target_task", values="value",
+                            aggfunc="first")
+    wide = wide.dropna(how="all")
+    first = long.drop_duplicates("_system").set_index("_system")
+    benchmark = long[long["target_task"] == names[0]].set_index("_system")
+    out = first.loc[wide.index, system].copy()
+    for name in names:
+        if name in wide.columns:
+            out[tasks.aggregate(name).display] = wide[name]
+    out["missing for the benchmark score"] = benchmark["missing"].reindex(wide.index).map(
+        lambda m: ", ".join(m) if isinstance(m, tuple) else "")
+    out["sources"] = long.groupby("_system")["source"].agg(
+        lambda s: "; ".join(sorted(set("; ".join(s).split("; "))))).reindex(wide.index)
+    return out.reset_index(drop=True)
+
+
+def per_language_gains(
+    frame: pd.DataFrame, *, base_model: str, split: str, target: str, intermediate: str
+) -> pd.DataFrame:
+    """Seed-averaged gain per language of one intermediate on one target (task-score metric),
+    with each language's family, script and resource level, sorted by gain (largest first)."""
+    from xfer_analysis.analysis.gains import gains_by_language, paired_gains, score_rows
+    from xfer_analysis.analysis.lookup import language_info, score_metric
+    from xfer_analysis.analysis.scores import with_task_scores
+
+    chosen = frame[(frame["base_model"].astype(str) == base_model)
+                   & (frame["split"].astype(str) == split)
+                   & (frame["target_task"].astype(str) == target)
+                   & frame["intermediate"].astype(str).isin(["none", intermediate])]
+    chosen = score_rows(with_task_scores(chosen), score_metric(target))
+    gains = paired_gains(chosen, treatments=[intermediate])
+    if gains.empty:
+        return pd.DataFrame()
+    table = gains_by_language(gains)
+    info = pd.DataFrame([vars(language_info(code)) for code in table["language"].astype(str)])
+    table = table.assign(family=info["family"].to_numpy(), script=info["script"].to_numpy(),
+                         resource_level=info["resource_level"].to_numpy())
+    return table.sort_values("gain", ascending=False, ignore_index=True)

@@ -1,0 +1,90 @@
+"""Dashboard speed on a synthetic store of 1,000,000 result rows (AppTest runs).
+
+Measures the time to first render of the heatmap page (cold caches: the store is read,
+hashed and analysed) and the time for a filter change on that page (language -> one
+language, then back to the average, which is served from the cache).
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--rows 1000000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from xfer_analysis import results, tasks
+from xfer_analysis.analysis.synthetic import synthetic_grid
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+MODELS = ("xlm-roberta-large", "xlm-roberta-base", "mt5-small", "mt5-base", "mt5-large")
+
+
+def synthetic_store(path: Path, rows: int) -> int:
+    """Fill a store with >= `rows` synthetic rows: baseline + every intermediate task, every
+    XTREME target with its metrics and languages, dev and test, five base models."""
+    targets = {t.name: list(t.languages_for("xtreme")) for t in tasks.targets("xtreme")}
+    metrics = {t.name: list(t.metrics) for t in tasks.targets("xtreme")}
+    effects = {i.name: 1.0 for i in tasks.intermediates()}
+    per_seed = sum(len(targets[t]) * len(metrics[t]) for t in targets) * (len(effects) + 1) * 2
+    seeds = range(1, math.ceil(rows / (per_seed * len(MODELS))) + 1)
+    frame = pd.concat(
+        [synthetic_grid(effects, targets, metrics=metrics, seeds=seeds, base_model=model,
+                        splits=("dev", "test"), noise=0.5, rng_seed=number)
+         for number, model in enumerate(MODELS)],
+        ignore_index=True,
+    )
+    results.Store(path).add(frame, origin="synthetic benchmark store")
+    return len(frame)
+
+
+def timed(action) -> float:
+    """Seconds one call of `action` takes."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    """Build the store, then time first render and filter change of the heatmap page."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store" / "results.duckdb"
+        start = time.perf_counter()
+        n = synthetic_store(store, args.rows)
+        print(f"store: {n:,} rows written in {time.perf_counter() - start:.1f} s")
+        os.environ["XFER_STORE"] = str(store)
+        first, change, cached = [], [], []
+        for _ in range(args.repeat):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(APP), default_timeout=600)
+            at.query_params.update(model="xlm-roberta-large", split="dev")
+            first.append(timed(lambda at=at: at.switch_page("views/heatmap.py").run()))
+            assert not at.exception, at.exception
+            assert at.get("vega_lite_chart"), "no heatmap drawn"
+            box = next(b for b in at.selectbox if b.key == "lang")
+            change.append(timed(lambda box=box: box.set_value("de").run()))
+            box = next(b for b in at.selectbox if b.key == "lang")
+            cached.append(timed(lambda box=box: box.set_value(box.options[0]).run()))
+            assert not at.exception, at.exception
+    for name, values in (("first render of the heatmap page", first),
+                         ("filter change (language -> de, new computation)", change),
+                         ("filter change back (cached)", cached)):
+        print(f"{name}: median {statistics.median(values):.3f} s "
+              f"(runs: {', '.join(f'{v:.3f}' for v in values)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""UI glue shared by the dashboard pages: loading, cached package calls, URL-bound widgets, exports.
+
+No analysis happens here: every number comes from `xfer_analysis`; this module only decides
+what is cached (keyed on a content hash of the loaded table), which filters live in the URL,
+and how a chart is shown and exported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import vl_convert
+
+from xfer_analysis import app_state, results
+
+UPLOADS_KEY = "xfer.uploads"
+STORE_KEY = "xfer.store_path"
+
+
+@dataclass(frozen=True)
+class Data:
+    """The loaded results table with its content hash (the cache key) and where it came from."""
+
+    frame: pd.DataFrame
+    key: str
+    origin: str
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading results ...")
+def _base(store_path: str | None, fingerprint: str) -> tuple[pd.DataFrame, str]:
+    """Published data plus the store at `store_path`, read once per store state (`fingerprint`).
+
+    A resource cache, not a data cache: the table can have a million rows, and a data cache
+    would copy it on every rerun. Callers never modify the returned frame.
+    """
+    store = results.Store(store_path) if store_path else None
+    frame = results.load(store=store, include_published=True)
+    return frame, app_state.frame_digest(frame)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _combined(base_key: str, upload_keys: tuple[str, ...], _frames: tuple) -> pd.DataFrame:
+    """The base table with this session's validated uploads appended (keyed on their digests)."""
+    return pd.concat(_frames, ignore_index=True)
+
+
+def store_path() -> str | None:
+    """The store this session reads: chosen on the Data page, else `XFER_STORE`, else none."""
+    chosen = st.session_state.get(STORE_KEY)
+    return chosen if chosen else os.environ.get("XFER_STORE") or None
+
+
+def uploads() -> dict[str, tuple[str, pd.DataFrame]]:
+    """This session's validated uploads: file name -> (content digest, table)."""
+    return st.session_state.setdefault(UPLOADS_KEY, {})
+
+
+def data() -> Data:
+    """The table every page works on: published + store + this session's uploads."""
+    path = store_path()
+    fingerprint = app_state.path_fingerprint(path) if path else "none"
+    frame, key = _base(path, fingerprint)
+    origin = f"published data + store {path}" if path else "published data"
+    added = uploads()
+    if added:
+        keys = tuple(digest for digest, _ in added.values())
+        frame = _combined(key, keys, (frame, *(table for _, table in added.values())))
+        key = app_state.digest(key, *keys)
+        origin += f" + {len(added)} upload(s)"
+    return Data(frame=frame, key=key, origin=origin)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _compute(name: str, key: str, kwargs: tuple, _fn: Callable, _frame: pd.DataFrame) -> Any:
+    """Run a package function once per (function, data hash, arguments)."""
+    return _fn(_frame, **dict(kwargs))
+
+
+def compute(fn: Callable, data: Data, **kwargs: Any) -> Any:
+    """`fn(data.frame, **kwargs)`, cached on the data's content hash and the arguments."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _compute(name, data.key, tuple(sorted(kwargs.items())), fn, data.frame)
+
+
+def choice(
+    label: str,
+    options: Sequence[Any],
+    key: str,
+    default: Any = None,
+    *,
+    container: Any = None,
+    format_func: Callable[[Any], str] = str,
+    help: str | None = None,
+) -> Any:
+    """A selectbox whose value is read from and written to the URL query param `key`."""
+    options = list(options)
+    if not options:
+        return None
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    initial = app_state.parse_choice(st.query_params, key, options, default)
+    value = (container or st).selectbox(
+        label, options, index=options.index(initial), key=key, format_func=format_func, help=help
+    )
+    st.query_params[key] = app_state.encode(value)
+    return value
+
+
+def multi(
+    label: str,
+    options: Sequence[Any],
+    key: str,
+    default: Sequence[Any] = (),
+    *,
+    container: Any = None,
+    help: str | None = None,
+) -> list:
+    """A multiselect whose values are read from and written to the URL query param `key`."""
+    options = list(options)
+    if key in st.session_state and any(v not in options for v in st.session_state[key]):
+        del st.session_state[key]
+    initial = app_state.parse_multi(st.query_params, key, options, default)
+    values = (container or st).multiselect(label, options, default=initial, key=key, help=help)
+    st.query_params[key] = app_state.encode(values)
+    return values
+
+
+def flag(label: str, key: str, default: bool = False, *, container: Any = None) -> bool:
+    """A toggle whose value is read from and written to the URL query param `key`."""
+    initial = app_state.parse_flag(st.query_params, key, default)
+    value = (container or st).toggle(label, value=initial, key=key)
+    st.query_params[key] = app_state.encode(value)
+    return value
+
+
+def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
+    """Draw a chart with PNG/SVG (vl-convert) and CSV download buttons for exactly its data."""
+    spec = chart.to_dict()
+    st.vega_lite_chart(spec, width="stretch")
+    spec_json = chart.to_json()
+    frames = app_state.chart_data(spec)
+    columns = st.columns(2 + len(frames))
+    columns[0].download_button(
+        "PNG", data=lambda: vl_convert.vegalite_to_png(spec_json, scale=2),
+        file_name=f"{name}.png", mime="image/png", on_click="ignore", key=f"{name}.png",
+    )
+    columns[1].download_button(
+        "SVG", data=lambda: vl_convert.vegalite_to_svg(spec_json),
+        file_name=f"{name}.svg", mime="image/svg+xml", on_click="ignore", key=f"{name}.svg",
+    )
+    for column, (dataset, frame) in zip(columns[2:], frames.items(), strict=True):
+        suffix = "" if len(frames) == 1 else f"-{dataset}"
+        column.download_button(
+            f"data CSV{suffix}", data=lambda frame=frame: frame.to_csv(index=False),
+            file_name=f"{name}{suffix}.csv", mime="text/csv", on_click="ignore",
+            key=f"{name}{suffix}.csv",
+        )
+
+
+def missing(what: str, how: str) -> None:
+    """Say plainly which data a view needs and how to load it."""
+    st.info(f"**Missing data:** {what}\n\n**How to load it:** {how}")

@@ -1,0 +1,90 @@
+"""Data: upload results or point at a store; browse, filter and download the loaded table."""
+
+from pathlib import Path
+
+import streamlit as st
+import ui
+
+from xfer_analysis import app_state, results
+from xfer_analysis.errors import XferError
+
+FILTER_COLUMNS = ("source", "base_model", "intermediate", "setting", "target_task", "language",
+                  "split", "metric")
+RUN_FIELDS = ("run_id", "source", "base_model", "intermediate", "target_task", "language",
+              "split", "seed")
+PREVIEW_ROWS = 1000
+
+st.title("Data")
+loaded = ui.data()
+load_tab, browse_tab = st.tabs(["Load", "Browse"])
+
+with load_tab:
+    st.subheader("Upload results")
+    st.caption(
+        f"CSV, Parquet or JSON results tables, jiant `val_metrics.json` or Hugging Face Trainer "
+        f"results, up to {app_state.MAX_UPLOAD_MB} MB. Files are validated before anything is "
+        "kept; they are read as data only (never unpickled or executed)."
+    )
+    kind = app_state.UPLOAD_KINDS[st.radio("File kind", list(app_state.UPLOAD_KINDS), key="kind")]
+    run_meta: dict[str, str] = {}
+    if kind is not None:
+        with st.expander("Run details (what the file itself does not say)", expanded=True):
+            for field in RUN_FIELDS:
+                text = st.text_input(field, key=f"meta.{field}").strip()
+                if text:
+                    run_meta[field] = int(text) if field == "seed" and text.isdigit() else text
+    upload = st.file_uploader(
+        "Results file", type=sorted({s.lstrip(".") for s in app_state.UPLOAD_FORMATS}),
+        key="upload",
+    )
+    if upload is not None:
+        content = upload.getvalue()
+        try:
+            table = app_state.read_upload(upload.name, content, kind, run_meta)
+        except XferError as exc:
+            st.error(f"Not loaded: {exc}")
+        else:
+            upload_digest = app_state.digest(content, repr(sorted(run_meta.items())))
+            added = ui.uploads()
+            if added.get(upload.name, (None,))[0] != upload_digest:
+                added[upload.name] = (upload_digest, table)
+                st.rerun()
+            st.success(f"{upload.name}: {len(table):,} valid rows, added to this session.")
+            st.dataframe(table.head(PREVIEW_ROWS), hide_index=True)
+            target = ui.store_path()
+            if target and st.button(f"Save these rows to the store {target}", key="save"):
+                try:
+                    written = results.Store(target).add(table, origin=upload.name)
+                except XferError as exc:
+                    st.error(f"Not saved: {exc}")
+                else:
+                    st.success(f"Saved {written:,} new rows to {target}.")
+
+    st.subheader("Results store")
+    current = ui.store_path()
+    st.caption(f"Currently: {current or 'no store (published data only)'}")
+    chosen = st.text_input("Store path", value=current or "", key="store").strip()
+    if st.button("Use this store", key="use_store"):
+        if chosen and not Path(chosen).expanduser().exists():
+            st.error(f"No store at {chosen}: nothing exists at that path.")
+        else:
+            st.session_state[ui.STORE_KEY] = str(Path(chosen).expanduser()) if chosen else None
+            st.rerun()
+
+with browse_tab:
+    options = ui.compute(app_state.column_values, loaded, columns=FILTER_COLUMNS)
+    columns = st.columns(4)
+    filters = {
+        column: ui.multi(column, options.get(column, []), f"f.{column}",
+                         container=columns[number % 4])
+        for number, column in enumerate(FILTER_COLUMNS)
+    }
+    shown = ui.compute(app_state.filter_rows, loaded, filters=filters)
+    st.caption(f"{len(shown):,} of {len(loaded.frame):,} rows match"
+               + (f"; showing the first {PREVIEW_ROWS:,}" if len(shown) > PREVIEW_ROWS else ""))
+    st.dataframe(shown.head(PREVIEW_ROWS), hide_index=True)
+    st.download_button(
+        "Download the filtered table (CSV)", data=lambda: shown.to_csv(index=False),
+        file_name="xfer-results-filtered.csv", mime="text/csv", on_click="ignore",
+        key="download_filtered",
+    )

@@ -1,0 +1,49 @@
+"""Transfer heatmap: intermediate × target gains (or absolute scores) with interval and test."""
+
+import streamlit as st
+import ui
+
+from xfer_analysis import app_state, charts
+from xfer_analysis.analysis.matrix import transfer_matrix
+
+TASK_SCORE = "task score"
+AVERAGE = "average over languages"
+SHOW = {"gain over the baseline": "gain", "absolute score": "value"}
+
+st.title("Transfer heatmap")
+loaded = ui.data()
+options = ui.compute(app_state.column_values, loaded,
+                     columns=("base_model", "split", "setting", "metric", "language"))
+top = st.columns(4)
+base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
+                       container=top[0])
+split = ui.choice("Split", options["split"], "split", "dev", container=top[1])
+setting = ui.choice("Setting", options["setting"], "setting", "zero-shot", container=top[2])
+show = ui.choice("Show", list(SHOW), "show", container=top[3])
+bottom = st.columns(3)
+metric = ui.choice("Metric", [TASK_SCORE, *options["metric"]], "metric", container=bottom[0],
+                   help="task score = each target's official score (QA: mean of EM and F1)")
+language = ui.choice("Language", [AVERAGE, *options["language"]], "lang", container=bottom[1])
+correction = ui.choice("Multiple-testing correction", ["holm", "bh"], "corr", container=bottom[2])
+
+matrix = ui.compute(
+    transfer_matrix, loaded, base_model=base_model, split=split, setting=setting,
+    metric=None if metric == TASK_SCORE else metric,
+    language=None if language == AVERAGE else language, correction=correction,
+)
+
+if matrix.empty:
+    ui.missing(
+        f"no intermediate × target grid for {base_model}, {split} split, {setting}, "
+        f"{metric}, {language}: the table needs baseline rows (intermediate `none`) and rows "
+        "for intermediate-trained models that share model, target, language, split, metric "
+        "and seed. The published data has no such grid (the paper's dev grid is not public).",
+        "fill `data/templates/phang2020_dev_grid.csv` with the paper's numbers and run "
+        "`xfer import data/templates/phang2020_dev_grid.csv`, or run the grid "
+        "yourself with `xfer run configs/phang2020.yaml`, or upload results on the Data page.",
+    )
+else:
+    ui.show_chart(charts.heatmap(matrix, value=SHOW[show]), "transfer-heatmap")
+    st.caption("Cells: value, 95% bootstrap interval; * = significant after the "
+               f"{correction} correction. Hover a cell for n and the source rows.")
+    st.dataframe(matrix, hide_index=True)

@@ -1,0 +1,38 @@
+"""Per-language: one target's gain in each language, sorted, grouped by family/script/level."""
+
+import streamlit as st
+import ui
+
+from xfer_analysis import app_state
+
+GROUPS = {"language family": "family", "script": "script", "resource level": "resource_level"}
+
+st.title("Per-language gains")
+loaded = ui.data()
+options = ui.compute(app_state.column_values, loaded,
+                     columns=("base_model", "split", "target_task", "intermediate"))
+top = st.columns(5)
+base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
+                       container=top[0])
+split = ui.choice("Split", options["split"], "split", "dev", container=top[1])
+target = ui.choice("Target", options["target_task"], "target", "xnli", container=top[2])
+treated = [name for name in options["intermediate"] if name != "none"]
+intermediate = ui.choice("Intermediate", treated, "inter", container=top[3])
+group = ui.choice("Group by", list(GROUPS), "group", container=top[4])
+
+table = ui.compute(app_state.per_language_gains, loaded, base_model=base_model, split=split,
+                   target=target, intermediate=intermediate) if intermediate else None
+if table is None or table.empty:
+    ui.missing(
+        f"no paired per-language scores of {intermediate or 'an intermediate model'} and the "
+        f"baseline (`none`) for {target}, {base_model}, {split} split.",
+        "upload per-language results on the Data page, fill "
+        "`data/templates/phang2020_dev_grid.csv` and `xfer import` it, or run "
+        "`xfer run configs/phang2020.yaml`.",
+    )
+else:
+    column = GROUPS[group]
+    for name, part in table.groupby(table[column].fillna("unknown"), sort=True):
+        st.subheader(f"{group}: {name}")
+        st.dataframe(part[["language", "gain", "value", "baseline_value", "n_seeds", "family",
+                           "script", "resource_level", "sources"]], hide_index=True)

@@ -1,0 +1,49 @@
+"""Dashboard test helpers: build an AppTest of dashboard/app.py, a synthetic grid, chart data."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+from xfer_analysis.analysis.synthetic import synthetic_grid
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+EFFECTS = {"mnli": 2.0, "squad": {"xnli": 5.0, "pawsx": -3.0}}
+"""Built-in gains of the synthetic grid: the heatmap must recover these cells."""
+TARGETS = {"xnli": ["en", "de", "fr", "hi"], "pawsx": ["de", "fr", "ja"]}
+
+
+def grid_frame() -> pd.DataFrame:
+    """A dev grid (baseline + mnli + squad on xnli and pawsx, 3 seeds) with known effects."""
+    return synthetic_grid(EFFECTS, TARGETS, seeds=(1, 2, 3), noise=0.05, rng_seed=7)
+
+
+def grid_csv() -> bytes:
+    """The synthetic grid as CSV bytes (what a user would upload)."""
+    buffer = io.StringIO()
+    grid_frame().to_csv(buffer, index=False)
+    return buffer.getvalue().encode()
+
+
+def new_app(page: str | None = None, **params: str) -> AppTest:
+    """An AppTest of the dashboard, run once (on `page` if given) with URL query params."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    if page is not None:
+        at.query_params.update(params)
+        at.switch_page(page).run()
+    return at
+
+
+def chart_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The data of every Vega-Lite chart on the page (datasets are sent as Arrow)."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(dataset.data.data).read_pandas())
+    return frames

@@ -1,0 +1,132 @@
+"""AppTest runs of every dashboard page: no exceptions, filters change what is shown, the
+heatmap draws the expected cells, and a broken upload shows an error without breaking the app."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_helpers import EFFECTS, TARGETS, chart_frames, grid_csv, new_app
+
+from xfer_analysis import claims
+
+PAGES = ["views/overview.py", "views/heatmap.py", "views/per_language.py", "views/returns.py",
+         "views/scaling.py", "views/claims.py", "views/data.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_published_data(published_only, page: str) -> None:
+    at = new_app(page)
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+
+
+def test_heatmap_without_a_grid_says_what_is_missing(published_only) -> None:
+    at = new_app("views/heatmap.py", split="dev")
+    assert not at.exception
+    text = " ".join(info.value for info in at.info)
+    assert "Missing data" in text
+    assert "phang2020_dev_grid.csv" in text
+    assert "xfer run configs/phang2020.yaml" in text
+
+
+def test_heatmap_draws_the_cells_of_a_loaded_grid(grid_store) -> None:
+    at = new_app("views/heatmap.py", model="xlm-roberta-large", split="dev")
+    assert not at.exception
+    (cells,) = [f for f in chart_frames(at) if {"intermediate", "target_task"} <= set(f.columns)]
+    got = {(r.intermediate, r.target_task): r.gain for r in cells.itertuples()}
+    expected = {("mnli", "xnli"): 2.0, ("mnli", "pawsx"): 2.0,
+                ("squad", "xnli"): EFFECTS["squad"]["xnli"],
+                ("squad", "pawsx"): EFFECTS["squad"]["pawsx"]}
+    assert set(got) == set(expected)
+    for cell, gain in expected.items():
+        assert got[cell] == pytest.approx(gain, abs=0.1), cell
+    assert {"ci_low", "ci_high", "n_seeds", "n_languages", "rows", "significant"} <= set(
+        cells.columns)
+    assert set(cells["n_seeds"]) == {3}
+    assert not at.info, "a loaded grid must not be reported missing"
+    labels = {button.label for button in at.get("download_button")}
+    assert {"PNG", "SVG", "data CSV"} <= labels
+
+
+def test_heatmap_filters_change_the_chart_and_the_url(grid_store) -> None:
+    at = new_app("views/heatmap.py", model="xlm-roberta-large", split="dev")
+    (before,) = [f for f in chart_frames(at) if "n_languages" in f.columns]
+    assert set(before["n_languages"]) == {len(TARGETS["xnli"]), len(TARGETS["pawsx"])}
+
+    language = next(box for box in at.selectbox if box.key == "lang")
+    language.set_value("de").run()
+    assert not at.exception
+    (after,) = [f for f in chart_frames(at) if "n_languages" in f.columns]
+    assert set(after["n_languages"]) == {1}
+    assert not after["gain"].equals(before["gain"])
+    assert at.query_params["lang"] == "de"
+
+    show = next(box for box in at.selectbox if box.key == "show")
+    show.set_value("absolute score").run()
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert '"field": "value"' in spec or '"field":"value"' in spec
+
+
+def test_url_query_params_restore_the_view(grid_store) -> None:
+    at = new_app("views/heatmap.py", model="xlm-roberta-large", split="dev", lang="fr")
+    assert next(box for box in at.selectbox if box.key == "lang").value == "fr"
+    (cells,) = [f for f in chart_frames(at) if "n_languages" in f.columns]
+    assert set(cells["n_languages"]) == {1}
+
+
+def test_broken_upload_shows_an_error_and_the_app_keeps_working(published_only) -> None:
+    at = new_app("views/data.py")
+    rows_before = at.sidebar.caption[0].value
+    at.file_uploader[0].set_value(("broken.csv", b"not,a,results\ntable,,\n", "text/csv")).run()
+    assert not at.exception
+    assert any("broken.csv" in error.value for error in at.error)
+    assert at.sidebar.caption[0].value == rows_before
+    at.switch_page("views/heatmap.py").run()
+    assert not at.exception
+
+
+def test_non_data_upload_is_refused(published_only) -> None:
+    at = new_app("views/data.py")
+    at.file_uploader[0].set_value(("model.pkl", b"\x80\x04K\x01.", "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    assert any("model.pkl" in error.value and "unsupported" in error.value for error in at.error)
+
+
+def test_valid_upload_feeds_the_heatmap_and_writes_nothing(published_only, tmp_path) -> None:
+    at = new_app("views/data.py")
+    at.file_uploader[0].set_value(("grid.csv", grid_csv(), "text/csv")).run()
+    assert not at.exception
+    assert any("grid.csv" in s.value for s in at.success)
+    assert "1 upload" in at.sidebar.caption[0].value
+    at.query_params.update(model="xlm-roberta-large", split="dev")
+    at.switch_page("views/heatmap.py").run()
+    cells = [f for f in chart_frames(at) if "intermediate" in f.columns]
+    assert cells and {"mnli", "squad"} <= set(cells[0]["intermediate"])
+    assert not list(tmp_path.iterdir())
+
+
+def test_data_page_filters_the_table(grid_store) -> None:
+    at = new_app("views/data.py")
+    total = len(at.dataframe[-1].value)
+    target = next(box for box in at.multiselect if box.key == "f.target_task")
+    target.set_value(["pawsx"]).run()
+    shown = at.dataframe[-1].value
+    assert 0 < len(shown) < total
+    assert set(shown["target_task"]) == {"pawsx"}
+    assert at.query_params["f.target_task"] == "pawsx"
+
+
+def test_claims_page_lists_every_claim_with_a_computed_verdict(published_only) -> None:
+    at = new_app("views/claims.py")
+    assert not at.exception
+    summary = at.dataframe[0].value
+    assert set(summary["claim"]) == {c.id for c in claims.CLAIMS}
+    verdicts = {v.claim.id: v.status for v in claims.check_all(_published())}
+    for row in summary.itertuples():
+        assert verdicts[row.claim] in row.verdict
+
+
+def _published():
+    from xfer_analysis import results
+
+    return results.load(include_published=True)
