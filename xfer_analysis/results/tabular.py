@@ -128,16 +128,16 @@ def read_parquet(path: Path, scale: str | None = None, **run_meta: object) -> pd
 
 def _check_keys(records: list[dict], path: Path, run_meta: dict) -> None:
     for rec in records:
-        label = f"record {rec[RECORD_COLUMN]}"
+        label = "" if LINE_COLUMN in rec else f"record {rec[RECORD_COLUMN]}: "
         unknown = [k for k in rec if k not in COLUMNS and k not in (LINE_COLUMN, RECORD_COLUMN)]
         if unknown:
             raise InputError(
-                f"{label}: unknown field(s) {', '.join(map(str, unknown))}",
+                f"{label}unknown field(s) {', '.join(map(str, unknown))}",
                 path=str(path), line=rec.get(LINE_COLUMN),
             )
         for c in REQUIRED:
             if c not in rec and c not in run_meta:
-                raise InputError(f"{label}: missing field", path=str(path),
+                raise InputError(f"{label}missing field", path=str(path),
                                  line=rec.get(LINE_COLUMN), field=c)
 
 

@@ -1,0 +1,115 @@
+"""The store: idempotent re-import, no lost writes under concurrency, crash safety (SIGKILL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from xfer_analysis import results
+from xfer_analysis.errors import InputError
+
+REPO = Path(__file__).resolve().parents[2]
+
+# A writer process: adds batches of distinct rows (seed = batch, language from XNLI) and prints
+# the batch number after each commit returns.
+WRITER = """
+import sys
+import pandas as pd
+from xfer_analysis.results import Store
+from xfer_analysis import tasks
+store, tag, n = Store(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+langs = tasks.target("xnli").languages_for("xtreme")
+for b in range(n):
+    df = pd.DataFrame({"run_id": f"{tag}-{b}", "base_model": "mbert", "target_task": "xnli",
+                       "language": list(langs), "split": "dev", "metric": "accuracy",
+                       "value": [float(b % 100)] * len(langs), "seed": b})
+    store.add(df, origin=f"{tag}-{b}")
+    print(b, flush=True)
+"""
+
+
+def _table(n: int = 3, value: float = 70.0) -> pd.DataFrame:
+    return pd.DataFrame({"run_id": "r1", "source": "test", "base_model": "mbert", "target_task": "xnli",
+                         "language": ["de", "fr", "es"][:n], "split": "dev",
+                         "metric": "accuracy", "value": value, "seed": 1})
+
+
+def _writer(store: Path, tag: str, n: int) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(store), tag, str(n)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_add_and_read_back(tmp_store):
+    store = results.Store()
+    assert store.path == tmp_store
+    assert len(store.table()) == 0
+    assert store.add(_table(), origin="a.csv") == 3
+    got = store.table(language="German")
+    assert list(got.columns) == list(results.COLUMNS) and len(got) == 1
+    assert got.dtypes.equals(results.empty_table().dtypes)
+
+
+def test_reimport_is_a_noop(tmp_store):
+    store = results.Store(tmp_store)
+    assert store.add(_table(), origin="a.csv") == 3
+    assert store.add(_table(), origin="a.csv") == 0
+    assert store.add(_table().iloc[::-1], origin="b.csv") == 0  # same content, other order
+    assert store.add(_table(2), origin="c.csv") == 0  # subset: new import, no new rows
+    assert len(store) == 3
+    assert list(store.imports()["rows_added"]) == [3, 0]
+
+
+def test_conflict_with_stored_value_is_an_error_and_changes_nothing(tmp_store):
+    store = results.Store(tmp_store)
+    store.add(_table(), origin="a.csv")
+    with pytest.raises(InputError, match="a.csv"):
+        store.add(_table(value=71.0), origin="b.csv")
+    assert len(store) == 3 and store.table()["value"].eq(70.0).all()
+
+
+def test_invalid_table_changes_nothing(tmp_store):
+    store = results.Store(tmp_store)
+    store.add(_table(), origin="a.csv")
+    with pytest.raises(InputError):
+        store.add(_table().assign(language="xx"), origin="bad.csv")
+    assert len(store) == 3
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_store):
+    n = 15
+    procs = [_writer(tmp_store, tag, n) for tag in ("p", "q")]
+    for p in procs:
+        out, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err
+    store = results.Store(tmp_store)
+    assert len(store) == 2 * n * 15
+    assert len(store.imports()) == 2 * n
+
+
+def test_writer_killed_mid_write_keeps_every_earlier_commit(tmp_store):
+    proc = _writer(tmp_store, "k", 10_000)
+    committed = -1
+    deadline = time.monotonic() + 120
+    while committed < 5 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        committed = int(line)
+    time.sleep(0.05)  # let it get into the middle of a later write
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert committed >= 5, proc.stderr.read()
+    store = results.Store(tmp_store)
+    table = store.table()
+    batches = set(table["seed"].astype(int))
+    assert set(range(committed + 1)) <= batches  # every reported commit is there
+    assert len(table) == 15 * len(batches)  # no half-written batch
+    assert store.add(_table(), origin="after-crash") == 3  # still writable
