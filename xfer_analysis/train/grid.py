@@ -1,0 +1,237 @@
+"""Experiment grids: a YAML file crossing base models x intermediate sets x data sizes x
+targets x seeds, expanded into cells with stable ids (a hash of each cell's canonical config).
+
+Paths (data, work and store directories) and the executor are not part of a cell's identity,
+so the same grid run on another machine or with another executor has the same cell ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from xfer_analysis import tasks
+from xfer_analysis.errors import InputError, UnknownNameError
+
+STAGE_KEYS = ("lr", "batch_size", "epochs", "warmup", "weight_decay", "max_seq_length")
+_STAGE_DEFAULTS: dict[str, Any] = {"warmup": 0.0, "weight_decay": 0.0, "doc_stride": 128}
+
+
+@dataclass(frozen=True)
+class BaseModelSpec:
+    """A base encoder: results name, `from_pretrained` path (or `tiny`), retrieval layer."""
+
+    name: str
+    path: str
+    retrieval_layer: int
+    tiny: dict | None = None
+
+    def identity(self) -> dict:
+        """What defines the model (not where it lives on disk, unless it is built here)."""
+        return {"name": self.name, "path": self.path, "retrieval_layer": self.retrieval_layer,
+                "tiny": self.tiny}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One grid cell: base model, intermediate set, data size, target and seed, plus settings."""
+
+    base: BaseModelSpec
+    intermediate: tuple[str, ...]
+    size: float | int | None
+    target: str
+    seed: int
+    settings: dict = field(hash=False, compare=False)
+
+    @property
+    def intermediate_label(self) -> str:
+        """Canonical intermediate label (`none` or sorted names joined by `+`)."""
+        return tasks.canonical_intermediate("+".join(self.intermediate) or "none")
+
+    def stage1_config(self) -> dict:
+        """Everything that determines the intermediate-trained encoder."""
+        s = self.settings
+        return {
+            "base": self.base.identity(), "intermediate": list(self.intermediate),
+            "size": self.size, "budget": s["budget"], "seed": self.seed,
+            "training": s["intermediate_training"] if self.intermediate else None,
+            "mixture": s["mixture"] if len(self.intermediate) > 1 else None,
+            "mlm": s["mlm"] if "mlm" in self.intermediate else None,
+        }
+
+    def config(self) -> dict:
+        """The canonical config of the whole cell (its id is a hash of this)."""
+        s = self.settings
+        return {
+            "stage1": self.stage1_config(), "target": self.target,
+            "target_training": s["target_training"], "benchmark": s["benchmark"],
+            "split": self.split, "languages": list(s["languages"][self.target]),
+            "eval": s["eval"],
+        }
+
+    @property
+    def split(self) -> str:
+        """Results split evaluated for this cell's target (`dev` or `test`)."""
+        return self.settings["splits"][self.target]
+
+    @property
+    def stage1_id(self) -> str:
+        """Stable id of the intermediate-training stage (shared by cells that differ in target)."""
+        return "s" + _digest(self.stage1_config())
+
+    @property
+    def id(self) -> str:
+        """Stable id of the cell (the results' run_id)."""
+        return "c" + _digest(self.config())
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A parsed grid file: its cells and the run-level options (paths, resources)."""
+
+    name: str
+    path: Path
+    cells: list[Cell]
+    data_dir: Path | None
+    work_dir: Path
+    resources: dict
+    retries: int
+    device: str
+    bf16: bool
+
+
+def _need(raw: dict, key: str, path: Path) -> Any:
+    if key not in raw:
+        raise InputError("missing required key", path=str(path), field=key)
+    return raw[key]
+
+
+def _size(value: Any, path: Path) -> float | int | None:
+    if value in (None, "full"):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"size must be 'full', a fraction or a count, got {value!r}",
+                         path=str(path), field="sizes")
+    if isinstance(value, float) and not 0 < value <= 1:
+        raise InputError(f"fraction {value} not in (0, 1]", path=str(path), field="sizes")
+    if isinstance(value, int) and value < 1:
+        raise InputError(f"count {value} must be positive", path=str(path), field="sizes")
+    return value
+
+
+def _intermediate_set(spec: Any, path: Path) -> tuple[str, ...]:
+    text = "+".join(spec) if isinstance(spec, list) else str(spec)
+    try:
+        label = tasks.canonical_intermediate(text)
+    except UnknownNameError as exc:
+        raise InputError(str(exc), path=str(path), field="intermediate_sets") from exc
+    if label == tasks.BEST_PER_TARGET:
+        raise InputError("best-per-target is a selection, not a trainable set",
+                         path=str(path), field="intermediate_sets")
+    return () if label == tasks.NONE else tuple(label.split("+"))
+
+
+def _stage(raw: dict, key: str, path: Path) -> dict:
+    block = dict(_STAGE_DEFAULTS) | dict(_need(raw, key, path))
+    missing = [k for k in STAGE_KEYS if k not in block]
+    if missing:
+        raise InputError(f"missing {missing}", path=str(path), field=key)
+    return block
+
+
+def _languages(raw: dict, targets: list[str], benchmark: str, path: Path) -> dict:
+    chosen = raw.get("languages") or {}
+    out = {}
+    for t in targets:
+        allowed = tasks.target(t).languages_for(benchmark)
+        langs = chosen.get(t, allowed)
+        bad = [lang for lang in langs if lang not in allowed]
+        if bad:
+            raise InputError(f"{bad} not languages of {t} in {benchmark}", path=str(path),
+                             field=f"languages.{t}")
+        out[t] = tuple(langs)
+    return out
+
+
+def _base(raw: dict, path: Path) -> BaseModelSpec:
+    from xfer_analysis.metrics.retrieval import DEFAULT_LAYER
+
+    name, model_path = _need(raw, "name", path), str(_need(raw, "path", path))
+    if model_path == "tiny" and "tiny" not in raw:
+        raise InputError("a tiny model needs a `tiny:` block", path=str(path), field="base_models")
+    return BaseModelSpec(name, model_path, int(raw.get("retrieval_layer", DEFAULT_LAYER)),
+                         raw.get("tiny"))
+
+
+def default_work_dir(name: str) -> Path:
+    """Where checkpoints of grid `name` go unless told: `$XFER_WORK/<name>` or the user cache."""
+    root = os.environ.get("XFER_WORK") or Path.home() / ".cache" / "xfer-analysis" / "work"
+    return Path(root) / name
+
+
+def load_grid(path: str | Path, data_dir: str | Path | None = None,
+              work_dir: str | Path | None = None) -> Grid:
+    """Parse a grid YAML file and expand it into cells (size is irrelevant for `none`).
+
+    `data_dir` in the file is relative to the file; the arguments override the file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read grid: {exc}", path=str(path)) from exc
+    if not isinstance(raw, dict):
+        raise InputError("a grid file is a YAML mapping", path=str(path))
+    benchmark = tasks.benchmark_name(raw.get("benchmark", tasks.XTREME))
+    targets = [tasks.target(t).name for t in _need(raw, "targets", path)]
+    splits = {t: (raw.get("target_splits") or {}).get(t, raw.get("split", "dev")) for t in targets}
+    for t, split in splits.items():
+        if split not in ("dev", "test"):
+            raise InputError(f"split of {t} must be dev or test, got {split!r}", path=str(path),
+                             field="split")
+    budget = raw.get("budget", "per_task")
+    if budget not in ("per_task", "total"):
+        raise InputError("budget must be per_task or total", path=str(path), field="budget")
+    settings = {
+        "benchmark": benchmark, "splits": splits, "budget": budget,
+        "languages": _languages(raw, targets, benchmark, path),
+        "intermediate_training": _stage(raw, "intermediate_training", path),
+        "target_training": _stage(raw, "target_training", path),
+        "mixture": {"sampling": "proportional", "temperature": 1.0, "cap": None}
+        | (raw.get("mixture") or {}),
+        "mlm": raw.get("mlm"),
+        "eval": {"batch_size": 32, "max_examples": None} | (raw.get("eval") or {}),
+    }
+    bases = [_base(b, path) for b in _need(raw, "base_models", path)]
+    raw_sets = _need(raw, "intermediate_sets", path)
+    sets = list(dict.fromkeys(_intermediate_set(s, path) for s in raw_sets))
+    if any("mlm" in s for s in sets) and not settings["mlm"]:
+        raise InputError("an intermediate set uses mlm but no `mlm:` source is given",
+                         path=str(path), field="mlm")
+    sizes = [_size(s, path) for s in raw.get("sizes", ["full"])]
+    seeds = [int(s) for s in _need(raw, "seeds", path)]
+    cells: dict[str, Cell] = {}
+    for base, iset, size, target, seed in itertools.product(bases, sets, sizes, targets, seeds):
+        cell = Cell(base, iset, size if iset else None, target, seed, settings)
+        cells.setdefault(cell.id, cell)
+    name = str(raw.get("name", path.stem))
+    if data_dir is None and raw.get("data_dir"):
+        data_dir = (path.parent / raw["data_dir"]).resolve()
+    return Grid(
+        name=name, path=path, cells=list(cells.values()),
+        data_dir=Path(data_dir) if data_dir is not None else None,
+        work_dir=Path(work_dir) if work_dir is not None else default_work_dir(name),
+        resources={"num_cpus": 1, "num_gpus": 0} | (raw.get("resources") or {}),
+        retries=int(raw.get("retries", 1)), device=str(raw.get("device", "cpu")),
+        bf16=bool(raw.get("bf16", False)),
+    )

@@ -1,0 +1,293 @@
+"""The three STILTs stages for one grid cell, returning its scores as results-table rows.
+
+1. intermediate training (one task or a mixture, optional MLM) -> encoder checkpoint on disk,
+   shared by every cell with the same stage-1 config (written atomically under a file lock);
+2. target training on the English training set, intermediate encoder + fresh head;
+3. zero-shot evaluation on every language of the target. BUCC / Tatoeba skip stage 2 and are
+   scored on the stage-1 encoder with the retrieval kernels.
+Stage 2 always loads the encoder from disk, so an interrupted and a fresh run compute the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+from xfer_analysis import tasks
+from xfer_analysis.errors import InputError
+from xfer_analysis.train import data as D
+from xfer_analysis.train import features as F
+from xfer_analysis.train import sources
+from xfer_analysis.train.evaluation import (
+    decode_classification,
+    decode_spans,
+    decode_tagging,
+    score_bucc,
+    score_classification,
+    score_qa,
+    score_tagging,
+    score_tatoeba,
+)
+from xfer_analysis.train.grid import Cell
+from xfer_analysis.train.loop import TrainSettings, predict_logits, train
+from xfer_analysis.train.mixture import schedule, task_probabilities, total_steps
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Where a cell reads data and writes checkpoints, and on what device it runs."""
+
+    data_dir: Path | None
+    work_dir: Path
+    device: str = "cpu"
+    bf16: bool = False
+    progress: bool = True
+
+
+def _quiet() -> None:
+    import datasets
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    datasets.disable_progress_bars()
+
+
+def _atomic_dir(final: Path, write) -> Path:
+    """Build a directory in a temp sibling and rename it into place (readers never see half)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(final) + ".lock"):
+        if final.exists():
+            return final
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
+        try:
+            write(tmp)
+            os.replace(tmp, final)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _corpus(data_dir: Path) -> list[str]:
+    """Every string field of every local JSONL file (to train a tiny tokenizer on)."""
+    texts: list[str] = []
+    for path in sorted(data_dir.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stack = [json.loads(line)]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, str):
+                    texts.append(item)
+                elif isinstance(item, dict):
+                    stack.extend(item.values())
+                elif isinstance(item, list):
+                    texts.append(" ".join(x for x in item if isinstance(x, str)))
+                    stack.extend(x for x in item if not isinstance(x, str))
+    return texts
+
+
+def base_path(cell: Cell, ctx: RunContext) -> str:
+    """The `from_pretrained` path of the cell's base model (a tiny one is built on first use)."""
+    from xfer_analysis.train.tiny import build_tiny_model
+
+    if cell.base.path != "tiny":
+        return cell.base.path
+    if ctx.data_dir is None:
+        raise InputError("a tiny base model trains its tokenizer on --data-dir; none given")
+    corpus = _corpus(ctx.data_dir)
+    key = hashlib.sha256(json.dumps([cell.base.tiny, corpus]).encode()).hexdigest()[:12]
+    final = ctx.work_dir / "models" / f"tiny-{key}"
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(final) + ".lock"):
+        return str(build_tiny_model(final, corpus, **cell.base.tiny))
+
+
+def _settings(block: dict) -> TrainSettings:
+    return TrainSettings(lr=float(block["lr"]), batch_size=int(block["batch_size"]),
+                         epochs=float(block["epochs"]), warmup=float(block["warmup"]),
+                         weight_decay=float(block["weight_decay"]))
+
+
+def _label_space(kind: str, examples: list[dict]) -> list[str]:
+    if kind == "classification":
+        return sorted({ex["label"] for ex in examples})
+    if kind == "tagging":
+        return sorted({t for ex in examples for t in ex["tags"]})
+    return []
+
+
+def _features(kind: str, examples, tok, block: dict, labels, seed: int, train_mode: bool):
+    max_len = int(block["max_seq_length"])
+    if kind == "classification":
+        return F.classification(examples, tok, max_len, labels)
+    if kind == "multiple_choice":
+        return F.multiple_choice(examples, tok, max_len)
+    if kind == "tagging":
+        return F.tagging(examples, tok, max_len, labels)
+    if kind == "qa":
+        return F.qa(examples, tok, max_len, int(block.get("doc_stride", 128)), train_mode)
+    return F.mlm(examples, tok, max_len, seed)
+
+
+def _build_model(encoder_path: str, heads: dict[str, tuple[str, int]], seed: int):
+    """Encoder from disk + freshly initialised heads (seeded)."""
+    from transformers import set_seed
+
+    from xfer_analysis.train.models import MultiTaskModel, hidden_size, load_encoder, make_head
+
+    set_seed(seed)
+    encoder = load_encoder(encoder_path)
+    width, vocab = hidden_size(encoder), encoder.config.vocab_size
+    return MultiTaskModel(
+        encoder,
+        {t: make_head(kind, width, n, vocab) for t, (kind, n) in heads.items()},
+        {t: kind for t, (kind, _) in heads.items()},
+    )
+
+
+def _stage1_examples(cell: Cell, ctx: RunContext) -> dict[str, tuple[str, list[dict]]]:
+    """Each intermediate task's (kind, examples) after the data-size knob."""
+    s = cell.settings
+    out = {}
+    size = cell.size
+    if size is not None and s["budget"] == "total":  # one budget split evenly over the tasks
+        size = size / len(cell.intermediate) if isinstance(size, float) else max(
+            1, size // len(cell.intermediate))
+    for i, task in enumerate(cell.intermediate):
+        if task == "mlm":
+            m = s["mlm"]
+            source = sources.mlm_source(m["dataset"], m.get("config"), m.get("split", "train"),
+                                        m.get("field", "text"))
+            examples = D.subsample(D.load_examples(source, ctx.data_dir), m.get("examples"),
+                                   cell.seed + i)
+        else:
+            source = sources.intermediate_source(task)
+            examples = D.load_examples(source, ctx.data_dir)
+        out[task] = (source.kind, D.subsample(examples, size, cell.seed + i))
+    return out
+
+
+def stage1(cell: Cell, ctx: RunContext) -> tuple[str, int | None]:
+    """Path of the intermediate-trained encoder and the number of stage-1 examples used."""
+    _quiet()
+    base = base_path(cell, ctx)
+    if not cell.intermediate:
+        return base, None
+    final = ctx.work_dir / "stage1" / cell.stage1_id
+
+    def write(tmp: Path) -> None:
+        from transformers import AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(base)
+        block = cell.settings["intermediate_training"]
+        per_task = _stage1_examples(cell, ctx)
+        feats, heads = {}, {}
+        for task, (kind, examples) in per_task.items():
+            labels = _label_space(kind, examples)
+            feats[task] = _features(kind, examples, tok, block, labels, cell.seed, True)
+            heads[task] = (kind, len(labels))
+        model = _build_model(base, heads, cell.seed)
+        settings = _settings(block)
+        sizes = {t: len(ex) for t, (_, ex) in per_task.items()}
+        mix = cell.settings["mixture"]
+        probs = task_probabilities(sizes, mix["sampling"], float(mix["temperature"]), mix["cap"])
+        plan = schedule(probs, total_steps(sizes, settings.batch_size, settings.epochs,
+                                           mix["cap"]), cell.seed)
+        stats = train(model, feats, plan, settings, seed=cell.seed, pad_id=tok.pad_token_id,
+                      device=ctx.device, bf16=ctx.bf16, desc=f"stage 1 {cell.intermediate_label}",
+                      progress=ctx.progress)
+        model.encoder.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        (tmp / "stage1.json").write_text(json.dumps(
+            {"config": cell.stage1_config(), "examples": sum(sizes.values()),
+             "steps": stats.steps}, sort_keys=True))
+
+    _atomic_dir(final, write)
+    used = json.loads((final / "stage1.json").read_text())["examples"]
+    return str(final), used
+
+
+def _eval_examples(cell: Cell, lang: str, ctx: RunContext) -> tuple[str, list[dict]]:
+    source = sources.target_eval_source(cell.target, lang, cell.split)
+    examples = D.load_examples(source, ctx.data_dir)
+    cap = cell.settings["eval"].get("max_examples")
+    return source.kind, examples[:cap] if cap else examples
+
+
+def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext) -> dict[str, dict]:
+    from transformers import AutoTokenizer
+
+    from xfer_analysis.train.models import load_encoder
+
+    tok = AutoTokenizer.from_pretrained(encoder_path)
+    model = load_encoder(encoder_path).to(ctx.device)
+    if ctx.bf16:
+        import torch
+
+        model = model.to(dtype=torch.bfloat16)
+    ev = cell.settings["eval"]
+    scorer = score_tatoeba if cell.target == "tatoeba" else score_bucc
+    out = {}
+    for lang in cell.settings["languages"][cell.target]:
+        _, examples = _eval_examples(cell, lang, ctx)
+        out[lang] = scorer(model, tok, examples, cell.base.retrieval_layer, int(ev["batch_size"]),
+                           int(ev.get("max_seq_length", 512)))
+    return out, _params(model)
+
+
+def _params(model) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext) -> tuple[dict, int]:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(encoder_path)
+    block = cell.settings["target_training"]
+    source = sources.target_train_source(cell.target)
+    examples = D.load_examples(source, ctx.data_dir)
+    kind = source.kind
+    labels = _label_space(kind, examples)
+    feats = _features(kind, examples, tok, block, labels, cell.seed, True)
+    model = _build_model(encoder_path, {cell.target: (kind, len(labels))}, cell.seed + 1)
+    settings = _settings(block)
+    plan = [cell.target] * total_steps({cell.target: len(feats)}, settings.batch_size,
+                                       settings.epochs)
+    train(model, {cell.target: feats}, plan, settings, seed=cell.seed + 1,
+                  pad_id=tok.pad_token_id, device=ctx.device, bf16=ctx.bf16,
+                  desc=f"stage 2 {cell.target}", progress=ctx.progress)
+    bs = int(cell.settings["eval"]["batch_size"])
+    out = {}
+    for lang in cell.settings["languages"][cell.target]:
+        _, ev = _eval_examples(cell, lang, ctx)
+        ev_feats = _features(kind, ev, tok, block, labels, cell.seed, False)
+        logits = predict_logits(model, cell.target, ev_feats, bs, tok.pad_token_id, ctx.device,
+                                ctx.bf16)
+        if kind == "classification":
+            out[lang] = score_classification(ev, decode_classification(logits, labels))
+        elif kind == "tagging":
+            fallback = "O" if "O" in labels else labels[0]
+            out[lang] = score_tagging(ev, decode_tagging(ev_feats, logits, ev, labels, fallback))
+        else:
+            mlqa = lang if cell.target == tasks.target("mlqa").name else None
+            out[lang] = score_qa(ev, decode_spans(ev_feats, logits, ev), mlqa)
+    return out, _params(model.encoder)
+
+
+def run_cell(cell: Cell, ctx: RunContext) -> dict:
+    """Run all stages of one cell: per-language scores plus what metadata the rows need."""
+    _quiet()
+    encoder_path, used = stage1(cell, ctx)
+    task = tasks.target(cell.target)
+    if task.category == "retrieval":
+        scores, params = _retrieval_scores(cell, encoder_path, ctx)
+    else:
+        scores, params = _target_scores(cell, encoder_path, ctx)
+    return {"scores": scores, "intermediate_examples": used, "model_params": params}
