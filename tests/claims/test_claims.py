@@ -154,3 +154,22 @@ def test_verdicts_do_not_depend_on_row_order():
     for cid in ("1-squad", "1-top3", "4-tydiqa"):
         a, b = claims.check(claims.claim(cid), df), claims.check(claims.claim(cid), shuffled)
         assert a.status == b.status and a.value == pytest.approx(b.value), cid
+
+
+def test_filled_dev_grid_template_re_evaluates_every_dev_claim(tmp_path):
+    from xfer_analysis import results
+
+    template = results.data_dir() / "templates" / "phang2020_dev_grid.csv"
+    grid_rows = pd.read_csv(template, dtype=str, keep_default_na=False)
+    gain = grid_rows["intermediate"].map(lambda n: 0.0 if n == "none" else 1.0)
+    gain = gain.where(grid_rows["intermediate"] != "squad", 3.0)
+    grid_rows["value"] = (60.0 + gain).map(str)
+    path = tmp_path / "filled.csv"
+    grid_rows.to_csv(path, index=False)
+    table = results.load([path], include_published=False)
+    verdicts = {v.claim.id: v for v in claims.check_all(table)}
+    squad = verdicts["1-squad"]
+    assert squad.status == claims.CONTRADICTED and squad.value == pytest.approx(3.0)
+    assert verdicts["1-mnli"].value == pytest.approx(1.0)
+    empty = {v.claim.id: v.status for v in claims.check_all(table.iloc[:0])}
+    assert set(empty.values()) == {claims.INSUFFICIENT}

@@ -4,6 +4,7 @@ sources apart, measure, decide, and say which rows and which run would settle th
 from __future__ import annotations
 
 import math
+import os
 
 import pandas as pd
 
@@ -37,6 +38,11 @@ def claim(claim_id: str) -> Claim:
     raise UnknownNameError("claim", claim_id, [c.id for c in CLAIMS])
 
 
+def _targets(c: Claim) -> list[str]:
+    """Target tasks the claim's quantity reads."""
+    return [*c.quantity.targets, *c.quantity.other_targets]
+
+
 def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
     """Task-score rows of the claim's model, split and setting, full intermediate data, not
     superseded; translated-data rows relabelled as their own treatment for variant claims."""
@@ -46,7 +52,8 @@ def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
     df = df[(df["base_model"].astype(str) == c.needs.base_model)
             & (df["split"].astype(str) == c.needs.split)
             & (df["setting"].astype(str) == c.needs.setting)
-            & df["intermediate_examples"].isna()]
+            & df["intermediate_examples"].isna()
+            & df["target_task"].astype(str).isin(_targets(c))]
     if df.empty:
         return df
     df = score_rows(with_task_scores(df))
@@ -60,11 +67,19 @@ def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
     return df[~translated]
 
 
-def _dedupe(frame: pd.DataFrame, first_source: str | None = None) -> pd.DataFrame:
-    """Drop rows that repeat another row's key and value (keeping `first_source`'s copy)."""
-    if first_source is not None:
-        order = (frame["source"].astype(str) != first_source).astype(int)
-        frame = frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
+def _affinity(sources: pd.Series, source: str | None) -> pd.Series:
+    """Length of the common prefix of each source id with `source` (own source ranks first:
+    `rembert-t16-xlmr` is the closest baseline for `rembert-t16-stilts`)."""
+    if source is None:
+        return pd.Series(0, index=sources.index)
+    return sources.astype(str).map(lambda s: len(os.path.commonprefix([s, source])))
+
+
+def _dedupe(frame: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
+    """Drop rows that repeat another row's key and value, keeping the copy whose source is
+    closest to `source`."""
+    order = -_affinity(frame["source"], source)
+    frame = frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o")
     keyed = pd.DataFrame({k: key_text(frame[k]) for k in _VALUE_KEYS}).assign(v=frame["value"])
     return frame[~keyed.duplicated()]
 
@@ -84,9 +99,10 @@ def _evidence_sets(sel: pd.DataFrame, c: Claim) -> list[pd.DataFrame]:
                           index=base.index)
     out = []
     for source in sorted(treat["source"].astype(str).unique()):
-        own = base["source"].astype(str) == source
-        keep = own | ~base_keys.isin(set(base_keys[own]))
-        part = pd.concat([treat[treat["source"].astype(str) == source], base[keep]])
+        affinity = _affinity(base["source"], source)
+        keep = affinity == affinity.groupby(base_keys).transform("max")
+        own = sel[is_treat & (sel["source"].astype(str) == source)]
+        part = pd.concat([own, base[keep]])
         out.append(_dedupe(part, source))
     return out
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from xfer_analysis.claims.model import Verdict
+from xfer_analysis.claims.model import INSUFFICIENT, Verdict
 
 TABLE_COLUMNS = ("claim", "status", "measured", "expected", "source", "detail")
 
@@ -32,9 +32,11 @@ def verdict_table(verdicts: Sequence[Verdict]) -> pd.DataFrame:
     rows = []
     for v in verdicts:
         detail = v.reason
-        if v.missing:
+        if v.caveats:
+            detail += "; " + "; ".join(v.caveats)
+        if v.status == INSUFFICIENT and v.missing:
             shown = ", ".join(v.missing[:3]) + (" ..." if len(v.missing) > 3 else "")
-            detail = f"missing {len(v.missing)}: {shown}; decided by {v.decided_by}"
+            detail += f"; missing {len(v.missing)}: {shown}; decided by {v.decided_by}"
         rows.append({"claim": v.claim.id, "status": v.status, "measured": _measured(v),
                      "expected": v.claim.expectation.describe(), "source": v.claim.source,
                      "detail": detail})
