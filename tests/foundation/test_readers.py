@@ -196,7 +196,11 @@ CELLS = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=150, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
 @given(rows=st.lists(st.lists(CELLS, min_size=0, max_size=9), max_size=5),
        header=st.sampled_from([GRID.strip(), GRID.strip() + ",seed", "value,metric", ""]))
 def test_fuzzed_csv_returns_valid_table_or_input_error(tmp_path, rows, header):
@@ -223,7 +227,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@FUZZ
 @given(data=JSON_VALUES, fmt=st.sampled_from(["json", "jsonl", "jiant", "hf"]))
 def test_fuzzed_json_returns_valid_table_or_input_error(tmp_path, data, fmt):
     p = tmp_path / "fuzz.json"

@@ -36,7 +36,8 @@ for b in range(n):
 
 
 def _table(n: int = 3, value: float = 70.0) -> pd.DataFrame:
-    return pd.DataFrame({"run_id": "r1", "source": "test", "base_model": "mbert", "target_task": "xnli",
+    return pd.DataFrame({"run_id": "r1", "source": "test",
+                         "base_model": "mbert", "target_task": "xnli",
                          "language": ["de", "fr", "es"][:n], "split": "dev",
                          "metric": "accuracy", "value": value, "seed": 1})
 

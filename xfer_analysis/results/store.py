@@ -94,7 +94,8 @@ class Store:
         """Add a results table in one transaction; return the number of new rows (0 if seen)."""
         table = validate(df, origin=origin)
         digest = content_hash(table)
-        incoming = table.assign(row_key=_row_keys(table), import_hash=digest)
+        keys = pd.Series(_row_keys(table), index=table.index, dtype="str")
+        incoming = table.assign(row_key=keys, import_hash=digest)
         incoming = incoming.drop_duplicates("row_key")
         lock = self._locked()
         try:
