@@ -1,5 +1,6 @@
 """XTREME / XTREME-R scoring conformant to the official scorer, and fast retrieval kernels."""
 
+from xfer_analysis.metrics.evaluate_modules import evaluate_module_path
 from xfer_analysis.metrics.qa import (
     exact_match,
     normalize_mlqa,
@@ -33,6 +34,7 @@ __all__ = [
     "best_threshold",
     "bucc_mine",
     "embed",
+    "evaluate_module_path",
     "extract_pairs",
     "knn",
     "margin_candidates",
