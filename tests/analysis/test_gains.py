@@ -159,3 +159,13 @@ def test_built_in_effect_recovered_by_per_task_gains(effect, rng_seed):
     out = gains_by_intermediate(paired_gains(df), metric="accuracy").set_index("intermediate")
     assert out.loc["squad", "gain"] == pytest.approx(effect, abs=1e-9)
     assert out.loc["mnli", "gain"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_baseline_from_same_document_preferred_by_source_prefix():
+    df = _grid({"squad": 1.0})
+    treat = df[df["intermediate"] == "squad"].assign(source="paper-t16-stilts")
+    near = df[df["intermediate"] == "none"].assign(source="paper-t16-xlmr")
+    far = near.assign(source="other-readme", value=near["value"] - 5.0)
+    gains = paired_gains(pd.concat([treat, near, far], ignore_index=True))
+    assert set(gains["baseline_source"]) == {"paper-t16-xlmr"}
+    assert gains["gain"].to_numpy() == pytest.approx(1.0)

@@ -1,6 +1,9 @@
 """Analyses of the tidy results table: paired gains, uncertainty, transfer matrix, selection
 curves, diminishing-returns fits, diversity and scaling. Pure pandas/numpy/scipy."""
 
+from xfer_analysis.analysis.budgets import example_points, task_count_points
+from xfer_analysis.analysis.diversity import diversity, diversity_table
+from xfer_analysis.analysis.fits import CurveFits, compare_at_budget, fit_curves
 from xfer_analysis.analysis.gains import (
     gains_by_intermediate,
     gains_by_language,
@@ -11,7 +14,9 @@ from xfer_analysis.analysis.gains import (
     treatment_label,
 )
 from xfer_analysis.analysis.matrix import MATRIX_COLUMNS, transfer_matrix
+from xfer_analysis.analysis.robustness import scaling, scaling_trend
 from xfer_analysis.analysis.scores import aggregate_scores, with_task_scores
+from xfer_analysis.analysis.selection import best_of_k_curve, selection_curve
 from xfer_analysis.analysis.synthetic import synthetic_grid
 from xfer_analysis.analysis.uncertainty import (
     ONLY_AVERAGE,
@@ -25,13 +30,20 @@ from xfer_analysis.analysis.uncertainty import (
 )
 
 __all__ = [
+    "CurveFits",
     "MATRIX_COLUMNS",
     "ONLY_AVERAGE",
     "Interval",
     "Significance",
     "aggregate_scores",
     "benjamini_hochberg",
+    "best_of_k_curve",
     "bootstrap_ci",
+    "compare_at_budget",
+    "diversity",
+    "diversity_table",
+    "example_points",
+    "fit_curves",
     "gains_by_intermediate",
     "gains_by_language",
     "gains_by_target",
@@ -39,9 +51,13 @@ __all__ = [
     "pair_keys",
     "paired_gains",
     "permutation_test",
+    "scaling",
+    "scaling_trend",
     "score_rows",
+    "selection_curve",
     "sign_test",
     "synthetic_grid",
+    "task_count_points",
     "transfer_matrix",
     "treatment_label",
     "with_task_scores",

@@ -3,6 +3,7 @@ averages per language, per target and per intermediate task."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import pandas as pd
@@ -44,8 +45,10 @@ def paired_gains(
 ) -> pd.DataFrame:
     """One row per (treatment row, matching baseline row): the gain `value - baseline_value`.
 
-    Rows pair on `pair_keys(factor)`; when several baseline rows match, those from the
-    treatment's own source are preferred; any ambiguity left stays visible as extra rows
+    Rows pair on `pair_keys(factor)`; when several baseline rows match, those whose source id
+    shares the longest prefix with the treatment's are kept (its own source first, then the
+    same document: `rembert-t16-xlmr` for `rembert-t16-stilts`); any ambiguity left stays
+    visible as extra rows
     (aggregates then refuse to average them silently). Rows marked `superseded` are dropped.
     """
     require_columns(df, REQUIRED_COLUMNS, "paired_gains")
@@ -76,9 +79,12 @@ def paired_gains(
     )
     treat = treat.assign(_t=range(len(treat)))
     merged = treat.merge(base_part, on=kcols, how="inner")
-    same = merged["source"].astype(str) == merged["baseline_source"].astype(str)
-    has_same = same.groupby(merged["_t"]).transform("any")
-    merged = merged[same | ~has_same]
+    affinity = pd.Series(
+        [len(os.path.commonprefix([a, b])) for a, b in
+         zip(merged["source"].astype(str), merged["baseline_source"].astype(str), strict=True)],
+        index=merged.index,
+    )
+    merged = merged[affinity == affinity.groupby(merged["_t"]).transform("max")]
     extra = [c for c in ("model_params",) if c in merged.columns]
     out = merged[ident + keys].copy()
     out.insert(len(ident), "baseline", baseline)
