@@ -138,6 +138,13 @@ class CurveFits:
         alpha = (1 - level) / 2
         return tuple(np.nanquantile(draws, [alpha, 1 - alpha], axis=0))
 
+    def curve_frame(self, n_points: int = 50, level: float = 0.95) -> pd.DataFrame:
+        """The chosen fit on a log-spaced grid over the observed x range, with its band."""
+        grid = np.geomspace(self.x.min(), self.x.max(), n_points)
+        low, high = self.predict_interval(grid, level)
+        return pd.DataFrame({"x": grid, "fitted": self.predict(grid), "ci_low": low,
+                             "ci_high": high, "model": self.chosen})
+
 
 def fit_curves(
     x: Sequence[float] | np.ndarray,
