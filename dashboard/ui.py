@@ -88,6 +88,19 @@ def compute(fn: Callable, data: Data, **kwargs: Any) -> Any:
     return _compute(name, data.key, tuple(sorted(kwargs.items())), fn, data.frame)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _derive(name: str, key: str, _fn: Callable, _frame: pd.DataFrame) -> pd.DataFrame:
+    """A table derived from the loaded one, computed once per (function, data hash)."""
+    return _fn(_frame)
+
+
+def derive(fn: Callable[[pd.DataFrame], pd.DataFrame], data: Data) -> Data:
+    """`fn(data.frame)` as a new Data whose key follows the parent's key and the function."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return Data(frame=_derive(name, data.key, fn, data.frame), key=app_state.digest(data.key, name),
+                origin=data.origin)
+
+
 def choice(
     label: str,
     options: Sequence[Any],

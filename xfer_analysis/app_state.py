@@ -239,8 +239,9 @@ def aggregate_table(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
 def per_language_gains(
     frame: pd.DataFrame, *, base_model: str, split: str, target: str, intermediate: str
 ) -> pd.DataFrame:
-    """Seed-averaged gain per language of one intermediate on one target (task-score metric),
-    with each language's family, script and resource level, sorted by gain (largest first)."""
+    """Seed-averaged gain per language and source of one intermediate on one target (task-score
+    metric), with each language's family, script and resource level, largest gain first.
+    Sources stay apart (`by=source`) so disagreeing sources are never averaged."""
     from xfer_analysis.analysis.gains import gains_by_language, paired_gains, score_rows
     from xfer_analysis.analysis.lookup import language_info, score_metric
     from xfer_analysis.analysis.scores import with_task_scores
@@ -253,8 +254,18 @@ def per_language_gains(
     gains = paired_gains(chosen, treatments=[intermediate])
     if gains.empty:
         return pd.DataFrame()
-    table = gains_by_language(gains)
+    table = gains_by_language(gains, by=("source",))
     info = pd.DataFrame([vars(language_info(code)) for code in table["language"].astype(str)])
     table = table.assign(family=info["family"].to_numpy(), script=info["script"].to_numpy(),
                          resource_level=info["resource_level"].to_numpy())
     return table.sort_values("gain", ascending=False, ignore_index=True)
+
+
+def task_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of single target tasks (benchmark and category aggregates left out): the heatmap's
+    columns are tasks, and an aggregate has no task-score metric to pair on."""
+    from xfer_analysis import tasks
+
+    names = frame["target_task"].astype(str)
+    aggregates = [name for name in names.unique() if tasks.is_aggregate(name)]
+    return frame[~names.isin(aggregates)]

@@ -5,13 +5,14 @@ import ui
 
 from xfer_analysis import app_state, charts
 from xfer_analysis.analysis.matrix import transfer_matrix
+from xfer_analysis.tasks.intermediates import BEST_PER_TARGET
 
 TASK_SCORE = "task score"
 AVERAGE = "average over languages"
 SHOW = {"gain over the baseline": "gain", "absolute score": "value"}
 
 st.title("Transfer heatmap")
-loaded = ui.data()
+loaded = ui.derive(app_state.task_rows, ui.data())
 options = ui.compute(app_state.column_values, loaded,
                      columns=("base_model", "split", "setting", "metric", "language"))
 top = st.columns(4)
@@ -32,18 +33,29 @@ matrix = ui.compute(
     language=None if language == AVERAGE else language, correction=correction,
 )
 
+GRID_HELP = (
+    "fill `data/templates/phang2020_dev_grid.csv` with the paper's numbers and run "
+    "`xfer import data/templates/phang2020_dev_grid.csv`, or run the grid yourself with "
+    "`xfer run configs/phang2020.yaml`, or upload results on the Data page."
+)
 if matrix.empty:
     ui.missing(
         f"no intermediate × target grid for {base_model}, {split} split, {setting}, "
         f"{metric}, {language}: the table needs baseline rows (intermediate `none`) and rows "
         "for intermediate-trained models that share model, target, language, split, metric "
         "and seed. The published data has no such grid (the paper's dev grid is not public).",
-        "fill `data/templates/phang2020_dev_grid.csv` with the paper's numbers and run "
-        "`xfer import data/templates/phang2020_dev_grid.csv`, or run the grid "
-        "yourself with `xfer run configs/phang2020.yaml`, or upload results on the Data page.",
+        GRID_HELP,
     )
 else:
+    if set(matrix["intermediate"]) <= {BEST_PER_TARGET}:
+        ui.missing(
+            f"only the `{BEST_PER_TARGET}` system (a submission that picked the best "
+            "intermediate model per target; which one is unknown) is paired with the baseline "
+            "here; the per-intermediate-task grid is not in the loaded data.",
+            GRID_HELP,
+        )
     ui.show_chart(charts.heatmap(matrix, value=SHOW[show]), "transfer-heatmap")
-    st.caption("Cells: value, 95% bootstrap interval; * = significant after the "
-               f"{correction} correction. Hover a cell for n and the source rows.")
+    st.caption(f"Cells: the value; * = significant after the {correction} correction. Hover a "
+               "cell for its bootstrap interval, p-value, n (seeds, languages) and source rows; "
+               "the table below is the chart's data.")
     st.dataframe(matrix, hide_index=True)

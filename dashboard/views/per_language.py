@@ -34,5 +34,5 @@ else:
     column = GROUPS[group]
     for name, part in table.groupby(table[column].fillna("unknown"), sort=True):
         st.subheader(f"{group}: {name}")
-        st.dataframe(part[["language", "gain", "value", "baseline_value", "n_seeds", "family",
-                           "script", "resource_level", "sources"]], hide_index=True)
+        st.dataframe(part[["language", "source", "gain", "value", "baseline_value", "n_seeds",
+                           "family", "script", "resource_level", "sources"]], hide_index=True)

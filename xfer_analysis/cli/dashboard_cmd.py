@@ -39,6 +39,7 @@ def streamlit_command(args: argparse.Namespace, app: Path) -> list[str]:
         "--server.maxUploadSize", str(MAX_UPLOAD_MB),
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
         "--browser.serverAddress", args.host,
         "--browser.serverPort", str(args.port),
     ]
