@@ -10,7 +10,10 @@ phang2020_claims.md. One source string without a prefix (the latest mT5 README t
 split in two ids: its mT5 rows are read directly, its other rows are the mT5 authors' quotes
 of other papers and are secondary (NOTES.md, "xtremer_and_mt5.csv"). Values are copied as
 text, never re-typed or recomputed. It also writes the empty dev-grid template
-``templates/phang2020_dev_grid.csv``. A test checks the shipped files equal this output.
+``templates/phang2020_dev_grid.csv`` and ``published/model_params.csv``: base-model parameter
+counts from two primary READMEs, kept below as the phrases the READMEs print ("1.2 billion",
+"560M") and turned into plain counts by exact decimal arithmetic. A test checks the shipped
+files equal this output.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import shutil
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -105,6 +110,39 @@ SOURCES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "rows for models other than mT5: the mT5 authors' quotes of other papers",
     ),
 }
+
+MT5_README = "google-research/multilingual-t5 README.md"
+# parameter-count source id -> (citation, location, note); confidence: read directly
+PARAM_SOURCES: dict[str, tuple[str, str, str]] = {
+    "mt5-readme-319bb80-checkpoints": (
+        f"{MT5_README}, section 'Released Model Checkpoints', commit 319bb80",
+        f"{MT5_README} at commit 319bb8015a211bf02be12dac418cbd423e55978f, section 'Released "
+        "Model Checkpoints' (one bullet per checkpoint: '**mT5-…** (N parameters)'); the "
+        "earlier version at commit 1cf881700d57c258a403ea6ab31809b2889b8d5b gave other counts "
+        "for Base/Large/XL (see model_params.csv notes)",
+        "mT5 parameter counts as released by the mT5 authors; latest README version used",
+    ),
+    "fairseq-xlmr-readme-6034aea": (
+        "facebookresearch/fairseq examples/xlmr/README.md, 'Pre-trained models' table, "
+        "commit 6034aea",
+        "facebookresearch/fairseq examples/xlmr/README.md at commit "
+        "6034aea96bc3ae8e805aa47ae289b53457aa7372, section 'Pre-trained models', column "
+        "'#params'",
+        "XLM-R parameter counts as released by the XLM-R authors (fairseq)",
+    ),
+}
+# (source id, model label as printed, count as printed, where, earlier version's count or "")
+PARAM_QUOTES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("mt5-readme-319bb80-checkpoints", "mT5-Small", "300 million", "bullet", ""),
+    ("mt5-readme-319bb80-checkpoints", "mT5-Base", "580 million", "bullet", "600 million"),
+    ("mt5-readme-319bb80-checkpoints", "mT5-Large", "1.2 billion", "bullet", "1 billion"),
+    ("mt5-readme-319bb80-checkpoints", "mT5-XL", "3.7 billion", "bullet", "4 billion"),
+    ("mt5-readme-319bb80-checkpoints", "mT5-XXL", "13 billion", "bullet", ""),
+    ("fairseq-xlmr-readme-6034aea", "xlmr.base", "250M", "table row", ""),
+    ("fairseq-xlmr-readme-6034aea", "xlmr.large", "560M", "table row", ""),
+)
+_SCALE_WORDS = {"million": 10**6, "m": 10**6, "billion": 10**9, "b": 10**9}
+_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*$")
 
 # published target labels that name aggregates -> canonical aggregate target
 AGGREGATE_LABELS = {
@@ -221,8 +259,13 @@ def build(shared: Path) -> dict[str, str]:
         source_rows.append({"id": sid, "citation": citation,
                             "location": " | ".join(sorted(raw_sources[sid])),
                             "confidence": levels.pop(), "note": note})
+    for sid, (citation, location, note) in PARAM_SOURCES.items():
+        source_rows.append({"id": sid, "citation": citation, "location": location,
+                            "confidence": "read directly", "note": note})
     files = {
         "published/published.csv": _csv_text(list(COLUMNS), rows),
+        "published/model_params.csv": _csv_text(["base_model", "params", "source", "note"],
+                                                model_params_rows()),
         "published/sources.csv": _csv_text(["id", "citation", "location", "confidence", "note"],
                                            source_rows),
         "templates/phang2020_dev_grid.csv": dev_grid_template(),
@@ -230,6 +273,31 @@ def build(shared: Path) -> dict[str, str]:
     for doc in COPIED_DOCS:
         files[f"published/{doc}"] = (shared / "published" / doc).read_text(encoding="utf-8")
     return files
+
+
+def plain_count(printed: str) -> str:
+    """'1.2 billion' -> '1200000000', '250M' -> '250000000' (exact; refuse anything else)."""
+    m = _COUNT.match(printed)
+    scale = _SCALE_WORDS.get(m.group(2).casefold()) if m else None
+    if m is None or scale is None:
+        raise SystemExit(f"cannot read a parameter count from {printed!r}")
+    count = Decimal(m.group(1)) * scale
+    if count != count.to_integral_value():
+        raise SystemExit(f"{printed!r} is not a whole number of parameters")
+    return str(int(count))
+
+
+def model_params_rows() -> list[dict[str, str]]:
+    """One row per base model of PARAM_QUOTES: canonical name, plain count, source, note."""
+    rows = []
+    for sid, label, printed, where, earlier in PARAM_QUOTES:
+        note = f"as published ({where}): {label!r}, {printed!r}"
+        if earlier:
+            note += (f"; the earlier README version (commit 1cf8817) said {earlier!r}; "
+                     "the latest version is kept")
+        rows.append({"base_model": tasks.base_model_name(label), "params": plain_count(printed),
+                     "source": sid, "note": note})
+    return rows
 
 
 def dev_grid_template() -> str:

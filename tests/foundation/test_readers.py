@@ -53,7 +53,9 @@ def test_grid_csv(tmp_path):
         (GRID + "mbert,none,xnli,de,dev,accuracy,70,1\n", 2, None, "fields"),
         (GRID + "mbert,none,xnli,de,dev,accuracy,70\nmbert,none,xnli,de,dev,accuracy,71\n", 3,
          "value", "conflicts with line 2"),
-        (GRID + "bert9,none,xnli,de,dev,accuracy,70\n", 2, "base_model", "did you mean"),
+        (GRID + "mbert,none,xnlii,de,dev,accuracy,70\n", 2, "target_task", "did you mean"),
+        (GRID + "mbert,mnlii,xnli,de,dev,accuracy,70\n", 2, "intermediate", "did you mean"),
+        (GRID + "mbert,none,xnli,de,dev,acuracy,70\n", 2, "metric", "did you mean"),
         (GRID + 'mbert,none,xnli,de,dev,accuracy,"70\n', None, None, "malformed CSV"),
     ],
 )
@@ -239,3 +241,28 @@ def test_fuzzed_json_returns_valid_table_or_input_error(tmp_path, data, fmt):
         return
     assert list(df.columns) == list(results.COLUMNS)
     assert df["value"].between(0, 100).all()
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [("my-lab/xlmr-continued", "my-lab/xlmr-continued"),
+     ("  /path/to/checkpoint ", "/path/to/checkpoint"),
+     ("XLM-R", "xlm-roberta-large"), ("google/mt5-xxl", "mt5-xxl"),
+     ("tiny-xlm-roberta", "tiny-xlm-roberta")],
+)
+def test_user_base_models_are_kept_verbatim_known_ones_canonical(written, kept):
+    df = pd.DataFrame([{"base_model": written, "target_task": "xnli", "language": "de",
+                        "split": "dev", "metric": "accuracy", "value": 70.0}])
+    assert results.validate(df)["base_model"].tolist() == [kept]
+    assert results.canonical("base_model", written) == kept
+
+
+def test_user_base_model_round_trips_through_the_store(tmp_store):
+    df = pd.DataFrame([{"run_id": "mine", "base_model": "my-lab/xlmr-continued",
+                        "target_task": "XNLI", "language": "de", "split": "dev",
+                        "metric": "acc", "value": 70.0}])
+    store = results.Store(tmp_store)
+    assert store.add(df, origin="mine") == 1
+    got = store.table(base_model="my-lab/xlmr-continued")
+    assert got["base_model"].tolist() == ["my-lab/xlmr-continued"]
+    assert results.load(store=store, include_published=False)["model_params"].isna().all()

@@ -216,3 +216,14 @@ def test_resolution_either_succeeds_or_raises_unknown_name(text):
             assert exc.name == text and exc.kind
         else:
             assert name_key(text)
+
+
+def test_tiny_test_model_is_registered():
+    tiny = tasks.base_model("tiny-xlm-roberta")
+    assert (tiny.family, tiny.display, tiny.params) == ("xlm-r", "tiny XLM-R (test)", None)
+    assert "xfer_analysis.train.tiny" in tiny.source
+
+
+def test_registry_lookup_of_an_unlisted_base_model_stays_strict():
+    with pytest.raises(UnknownNameError, match="did you mean"):
+        tasks.base_model_name("my-lab/xlmr-continued")

@@ -1,7 +1,14 @@
 """The tidy results table: schema and validation, readers, the store, the published data."""
 
 from xfer_analysis.results.load import load
-from xfer_analysis.results.published import data_dir, published, published_dir, sources
+from xfer_analysis.results.published import (
+    data_dir,
+    model_params,
+    published,
+    published_dir,
+    sources,
+    with_model_params,
+)
 from xfer_analysis.results.reading import FORMATS, detect_format, read
 from xfer_analysis.results.scale import SCALES
 from xfer_analysis.results.schema import (
@@ -33,9 +40,11 @@ __all__ = [
     "detect_format",
     "empty_table",
     "load",
+    "model_params",
     "published",
     "published_dir",
     "read",
     "sources",
     "validate",
+    "with_model_params",
 ]

@@ -2,21 +2,25 @@
 
 `published.csv` holds every number of ../shared/published in the results schema, each row with
 its source id, confidence and note; `sources.csv` maps each source id to its citation, location,
-confidence and note. Both are produced by scripts/build_published.py.
+confidence and note; `model_params.csv` maps a canonical base model to its parameter count and
+source id. All three are produced by scripts/build_published.py.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from xfer_analysis.errors import InputError
+from xfer_analysis import tasks
+from xfer_analysis.errors import InputError, UnknownNameError
 from xfer_analysis.results.schema import validate
 
 DATA_ENV = "XFER_DATA"
 SOURCE_COLUMNS = ("id", "citation", "location", "confidence", "note")
+PARAM_COLUMNS = ("base_model", "params", "source", "note")
 
 
 def data_dir() -> Path:
@@ -43,7 +47,59 @@ def published() -> pd.DataFrame:
     if unknown:
         raise InputError(f"source id(s) missing from sources.csv: {', '.join(unknown)}",
                          path=str(path), field="source")
+    return with_model_params(df)
+
+
+def model_params() -> pd.DataFrame:
+    """The parameter-count table: canonical base_model, params (a plain count), source, note."""
+    path = published_dir() / "model_params.csv"
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except OSError as exc:
+        raise InputError(f"cannot read the parameter-count table: {exc}", path=str(path)) from None
+    if tuple(df.columns) != PARAM_COLUMNS:
+        raise InputError(f"expected columns {', '.join(PARAM_COLUMNS)}", path=str(path), line=1)
+    known = set(sources()["id"])
+    counts = [_param_count(row, path, line, known)
+              for line, row in enumerate(df.to_dict("records"), start=2)]
+    if df["base_model"].duplicated().any():
+        dup = df.loc[df["base_model"].duplicated(), "base_model"].iloc[0]
+        raise InputError(f"base model {dup!r} listed twice", path=str(path), field="base_model")
+    df["params"] = pd.Series(counts, index=df.index, dtype="float64")
     return df
+
+
+def _param_count(row: dict[str, str], path: Path, line: int, known_sources: set[str]) -> float:
+    """The checked count of one model_params.csv row; InputError naming line and field."""
+    def bad(field: str, reason: str) -> InputError:
+        return InputError(reason, path=str(path), line=line, field=field)
+
+    try:
+        canonical = tasks.base_model_name(row["base_model"])
+    except UnknownNameError as exc:
+        raise bad("base_model", str(exc)) from None
+    if canonical != row["base_model"]:
+        raise bad("base_model", f"write the canonical name {canonical!r}")
+    try:
+        count = float(row["params"])
+    except ValueError:
+        count = math.nan
+    if not (math.isfinite(count) and count > 0):
+        raise bad("params", f"{row['params']!r} is not a positive count")
+    if row["source"] not in known_sources:
+        raise bad("source", f"source id {row['source']!r} is missing from sources.csv")
+    return count
+
+
+def with_model_params(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with empty `model_params` filled from model_params.csv for the base models it lists."""
+    missing = df["model_params"].isna()
+    if not missing.any():
+        return df
+    counts = model_params().set_index("base_model")["params"]
+    out = df.copy()
+    out.loc[missing, "model_params"] = out.loc[missing, "base_model"].map(counts)
+    return out
 
 
 def sources() -> pd.DataFrame:

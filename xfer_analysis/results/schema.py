@@ -71,8 +71,17 @@ def _setting(value: str) -> str:
     return _from(_SETTING_ALIASES, "setting", SETTINGS)(head)
 
 
+def _base_model(value: str) -> str:
+    # a researcher's own model (`my-lab/xlmr-continued`, `/path/to/checkpoint`) is first-class:
+    # known names and aliases are canonicalised, any other name is kept as written
+    try:
+        return tasks.base_model_name(value)
+    except UnknownNameError:
+        return value.strip()
+
+
 _CANON: dict[str, Callable[[str], str]] = {
-    "base_model": tasks.base_model_name,
+    "base_model": _base_model,
     "intermediate": tasks.canonical_intermediate,
     "intermediate_data": _from(_DATA_ALIASES, "intermediate data", INTERMEDIATE_DATA),
     "setting": _setting,

@@ -1,7 +1,8 @@
 """Pretrained multilingual base models and their aliases as spelled in papers and model hubs.
 
-`params` stays None: parameter counts belong in data/published with their source (see
-data/published/sources.csv); nothing here is a number read from a paper.
+`params` stays None: parameter counts live in data/published/model_params.csv with their source
+(`results.model_params()`); nothing here is a number read from a paper. A researcher's own base
+model need not be listed here: the results table keeps an unknown base-model name verbatim.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _LIST = [
     BaseModel("mt5-xl", "mT5-XL", "mt5", None, "Xue et al. 2021"),
     BaseModel("mt5-xxl", "mT5-XXL", "mt5", None, "Xue et al. 2021"),
     BaseModel("filter-self-teaching", "FILTER + Self-Teaching", "filter", None, "Fang et al. 2021"),
+    BaseModel("tiny-xlm-roberta", "tiny XLM-R (test)", "xlm-r", None,
+              "random-init test model built by xfer_analysis.train.tiny"),
 ]
 
 BASE_MODELS: dict[str, BaseModel] = {m.name: m for m in _LIST}
@@ -60,6 +63,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "mt5-xl": ("mT5-XL", "google/mt5-xl"),
     "mt5-xxl": ("mT5-XXL", "google/mt5-xxl"),
     "filter-self-teaching": ("FILTER + Self-Teaching", "FILTER+Self-Teaching", "FILTER"),
+    "tiny-xlm-roberta": (),
 }
 _INDEX = build_index("base model", _ALIASES)
 
