@@ -1,0 +1,45 @@
+"""`xfer run CONFIG`: run a STILTs grid (YAML) locally or on Ray; finished cells are skipped."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `run` subcommand."""
+    p = subparsers.add_parser(
+        "run", help="run a STILTs experiment grid",
+        description="Expand a grid YAML (base models x intermediate sets x sizes x targets x "
+        "seeds) and run every cell not yet in the store; needs the [train] extra.",
+    )
+    p.add_argument("config", help="grid YAML file (see configs/)")
+    p.add_argument("--store", help="store file (default: $XFER_STORE or the user data dir)")
+    p.add_argument("--executor", choices=("local", "ray"), default="local")
+    p.add_argument("--dry-run", action="store_true", help="print the cells and their state")
+    p.add_argument("--data-dir", help="local dataset directory (overrides the grid's data_dir)")
+    p.add_argument("--work-dir", help="checkpoint directory (default: $XFER_WORK/<grid name>)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dry-run (cells + done/pending) or run the grid."""
+    from xfer_analysis.results import Store
+    from xfer_analysis.train import done_cells, load_grid, run_grid
+
+    grid = load_grid(args.config, data_dir=args.data_dir, work_dir=args.work_dir)
+    store = Store(args.store)
+    if args.dry_run:
+        done = done_cells(store, grid.cells)
+        print("cell_id\tstate\tbase_model\tintermediate\tsize\ttarget\tsplit\tseed")
+        for c in grid.cells:
+            size = "full" if c.size is None else c.size
+            state = "done" if c.id in done else "pending"
+            print(f"{c.id}\t{state}\t{c.base.name}\t{c.intermediate_label}\t{size}\t{c.target}"
+                  f"\t{c.split}\t{c.seed}")
+        print(f"# {len(grid.cells)} cells: {len(done)} done, {len(grid.cells) - len(done)} pending")
+        return 0
+    counts = run_grid(grid, store, executor=args.executor, progress=not args.no_progress)
+    print(f"{grid.name}: ran {counts['ran']} cells, skipped {counts['skipped']}, "
+          f"added {counts['rows']} rows to {store.path}")
+    return 0
