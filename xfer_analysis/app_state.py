@@ -269,3 +269,46 @@ def task_rows(frame: pd.DataFrame) -> pd.DataFrame:
     names = frame["target_task"].astype(str)
     aggregates = [name for name in names.unique() if tasks.is_aggregate(name)]
     return frame[~names.isin(aggregates)]
+
+
+def scaling_trend(frame: pd.DataFrame, *, target_task: str, split: str, y: str) -> pd.DataFrame:
+    """`analysis.scaling_trend` of one measure over `analysis.scaling` of one target."""
+    from xfer_analysis import analysis
+
+    return analysis.scaling_trend(analysis.scaling(frame, target_task=target_task, split=split),
+                                  y=y)
+
+
+def _model_gains(frame: pd.DataFrame, base_model: str) -> pd.DataFrame:
+    """Paired zero-shot gains of every intermediate for one base model on task-score metrics."""
+    from xfer_analysis import analysis
+
+    chosen = frame[(frame["base_model"].astype(str) == base_model)
+                   & (frame["setting"].astype(str) == "zero-shot")]
+    return analysis.paired_gains(analysis.score_rows(analysis.with_task_scores(chosen)))
+
+
+def task_count_fit(frame: pd.DataFrame, *, base_model: str, split: str
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Gain vs number of intermediate tasks: the points, the chosen fit's curve with its band
+    and the fit table (`analysis.fit_curves`); empty frames where there is too little data."""
+    from xfer_analysis import analysis
+
+    gains = _model_gains(frame, base_model)
+    gains = gains[gains["split"].astype(str) == split] if not gains.empty else gains
+    empty = pd.DataFrame()
+    if gains.empty:
+        return empty, empty, empty
+    points = analysis.task_count_points(analysis.gains_by_intermediate(gains, by=("source",)))
+    if points["n_tasks"].nunique() < 3:
+        return points, empty, empty
+    fits = analysis.fit_curves(points["n_tasks"], points["gain"])
+    return points, fits.curve_frame(), fits.table
+
+
+def best_of_k(frame: pd.DataFrame, *, base_model: str) -> pd.DataFrame:
+    """`analysis.selection_curve` (select on dev, score on test) for one base model."""
+    from xfer_analysis import analysis
+
+    gains = _model_gains(frame, base_model)
+    return pd.DataFrame() if gains.empty else analysis.selection_curve(gains)

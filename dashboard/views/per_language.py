@@ -3,7 +3,7 @@
 import streamlit as st
 import ui
 
-from xfer_analysis import app_state
+from xfer_analysis import app_state, charts
 
 GROUPS = {"language family": "family", "script": "script", "resource level": "resource_level"}
 
@@ -32,6 +32,8 @@ if table is None or table.empty:
     )
 else:
     column = GROUPS[group]
+    ui.show_chart(charts.language_bars(table, value="gain", color_by=column),
+                  f"per-language-{target}-{intermediate}")
     for name, part in table.groupby(table[column].fillna("unknown"), sort=True):
         st.subheader(f"{group}: {name}")
         st.dataframe(part[["language", "source", "gain", "value", "baseline_value", "n_seeds",

@@ -132,3 +132,48 @@ def _published():
     from xfer_analysis import results
 
     return results.load(include_published=True)
+
+
+def test_per_language_shows_sorted_bars_grouped_by_family(grid_store) -> None:
+    at = new_app("views/per_language.py", model="xlm-roberta-large", split="dev",
+                 target="xnli", inter="squad")
+    assert not at.exception
+    (bars,) = [f for f in chart_frames(at) if "language" in f.columns]
+    assert set(bars["language"]) == set(TARGETS["xnli"])
+    assert bars["gain"].to_numpy() == pytest.approx([EFFECTS["squad"]["xnli"]] * 4, abs=0.2)
+    group = next(box for box in at.selectbox if box.key == "group")
+    group.set_value("script").run()
+    assert not at.exception
+    assert at.query_params["group"] == "script"
+
+
+def test_scaling_measure_switch_changes_the_chart(published_only) -> None:
+    at = new_app("views/scaling.py", target="xnli", split="test")
+    assert not at.exception
+    before = at.get("vega_lite_chart")[0].proto.spec
+    measure = next(box for box in at.selectbox if box.key == "y")
+    other = next(option for option in measure.options if option != measure.value)
+    measure.set_value(other).run()
+    assert not at.exception
+    assert at.get("vega_lite_chart")[0].proto.spec != before
+
+
+def test_returns_page_fits_gain_vs_number_of_tasks(tmp_path, monkeypatch) -> None:
+    from xfer_analysis import results
+    from xfer_analysis.analysis.synthetic import synthetic_grid
+
+    effects = {"mnli": 2.0, "squad": 3.0, "mnli+squad": 4.0, "hellaswag+mnli+squad": 4.5}
+    grid = synthetic_grid(effects, {"xnli": ["en", "de"], "pawsx": ["de"]}, seeds=(1, 2),
+                          splits=("dev", "test"), noise=0.1)
+    store = tmp_path / "returns.duckdb"
+    results.Store(store).add(grid, origin="synthetic returns grid (tests)")
+    monkeypatch.setenv("XFER_STORE", str(store))
+    at = new_app("views/returns.py", model="xlm-roberta-large", split="dev")
+    assert not at.exception
+    assert not at.info
+    frames = chart_frames(at)
+    points = next(f for f in frames if "n_tasks" in f.columns)
+    assert sorted(points["n_tasks"]) == [1, 1, 2, 3]
+    assert any("fitted" in f.columns for f in frames)
+    selection = next(f for f in frames if "k" in f.columns)
+    assert list(selection["k"]) == list(range(1, len(effects) + 1))
