@@ -20,8 +20,10 @@ import yaml
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
 
-STAGE_KEYS = ("lr", "batch_size", "epochs", "warmup", "weight_decay", "max_seq_length")
-_STAGE_DEFAULTS: dict[str, Any] = {"warmup": 0.0, "weight_decay": 0.0, "doc_stride": 128}
+STAGE_KEYS = ("lr", "batch_size", "epochs")
+# max_seq_length None = the tokenizer's model_max_length
+_STAGE_DEFAULTS: dict[str, Any] = {"warmup": 0.0, "weight_decay": 0.0, "doc_stride": 128,
+                                   "max_seq_length": None}
 
 
 @dataclass(frozen=True)

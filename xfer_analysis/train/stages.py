@@ -124,7 +124,7 @@ def _label_space(kind: str, examples: list[dict]) -> list[str]:
 
 
 def _features(kind: str, examples, tok, block: dict, labels, seed: int, train_mode: bool):
-    max_len = int(block["max_seq_length"])
+    max_len = int(block["max_seq_length"] or tok.model_max_length)
     if kind == "classification":
         return F.classification(examples, tok, max_len, labels)
     if kind == "multiple_choice":
