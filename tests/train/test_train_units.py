@@ -1,0 +1,95 @@
+"""Unit tests of the runner's pure parts: mixture sampling, data-size knob, grid ids, decoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from xfer_analysis.errors import InputError, UnknownNameError
+from xfer_analysis.train import data, load_grid, mixture, sources
+from xfer_analysis.train.evaluation import decode_spans
+
+pytestmark = pytest.mark.train
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+
+
+def test_sampling_rules():
+    sizes = {"a": 900, "b": 100}
+    assert mixture.task_probabilities(sizes, "proportional") == {"a": 0.9, "b": 0.1}
+    assert mixture.task_probabilities(sizes, "uniform") == {"a": 0.5, "b": 0.5}
+    t2 = mixture.task_probabilities(sizes, "temperature", temperature=2.0)
+    assert t2["a"] == pytest.approx(30 / 40)  # sqrt(900) / (sqrt(900) + sqrt(100))
+    assert mixture.task_probabilities(sizes, "proportional", cap=100) == {"a": 0.5, "b": 0.5}
+    with pytest.raises(InputError):
+        mixture.task_probabilities(sizes, "zipf")
+
+
+def test_schedule_and_batches_are_seeded():
+    probs = {"a": 0.7, "b": 0.3}
+    assert mixture.schedule(probs, 50, 3) == mixture.schedule(probs, 50, 3)
+    assert mixture.schedule(probs, 50, 3) != mixture.schedule(probs, 50, 4)
+    it = mixture.batches(5, 2, 0)
+    first_pass = [next(it) for _ in range(3)]
+    assert sorted(i for b in first_pass for i in b) == [0, 1, 2, 3, 4]
+    assert mixture.total_steps({"a": 10, "b": 5}, 4, 2.0, cap=8) == 2 * (2 + 2)
+
+
+def test_subsample_fraction_count_and_errors():
+    items = [{"i": i} for i in range(10)]
+    assert len(data.subsample(items, 0.5, 1)) == 5
+    assert data.subsample(items, 3, 1) == data.subsample(items, 3, 1)
+    assert data.subsample(items, 100, 1) == items
+    with pytest.raises(InputError):
+        data.subsample(items, 1.5, 1)
+
+
+def test_local_fixture_loading_in_hub_format():
+    ex = data.load_examples(sources.target_eval_source("xnli", "de", "dev"), FIXTURES)
+    assert len(ex) == 24 and {e["label"] for e in ex} <= {"entailment", "neutral",
+                                                          "contradiction"}
+    tags = data.load_examples(sources.target_train_source("PAN-X"), FIXTURES)
+    assert all(len(e["tokens"]) == len(e["tags"]) for e in tags)
+    with pytest.raises(InputError, match="local copy"):
+        data.load_examples(sources.target_eval_source("udpos", "de", "dev"), FIXTURES / "none")
+
+
+def test_unsupported_targets_and_splits_are_named():
+    with pytest.raises(UnknownNameError):
+        sources.target_train_source("xcopa")
+    with pytest.raises(InputError, match="xquad has no 'dev'"):
+        sources.target_eval_source("xquad", "de", "dev")
+    assert sources.target_eval_source("tatoeba", "fa", "test").config == "tatoeba.pes"
+
+
+def test_grid_ids_are_stable_and_sensitive(tmp_path):
+    text = (Path(__file__).resolve().parents[2] / "configs" / "smoke.yaml").read_text()
+    a = tmp_path / "a.yaml"
+    a.write_text(text)
+    b = tmp_path / "b.yaml"
+    b.write_text(text.replace("seeds: [1]", "seeds: [2]"))
+    ids_a = [c.id for c in load_grid(a, data_dir=FIXTURES).cells]
+    assert ids_a == [c.id for c in load_grid(a, data_dir=tmp_path, work_dir=tmp_path).cells]
+    assert not set(ids_a) & {c.id for c in load_grid(b, data_dir=FIXTURES).cells}
+    assert len(ids_a) == len(set(ids_a)) == 15
+
+
+def test_grid_errors_name_the_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("targets: [xnli]\nbase_models: []\nintermediate_sets: [nope]\nseeds: [1]\n"
+                   "intermediate_training: {lr: 1, batch_size: 1, epochs: 1}\n"
+                   "target_training: {lr: 1, batch_size: 1, epochs: 1}\n")
+    with pytest.raises(InputError, match="intermediate_sets"):
+        load_grid(bad)
+
+
+def test_span_decoding_picks_best_valid_span():
+    ctx = "Anna lives in Paris ."
+    offsets = [None, None, (0, 4), (5, 10), (11, 13), (14, 19), (20, 21)]
+    logits = torch.zeros(7, 2)
+    logits[5, 0] = logits[5, 1] = 5.0  # "Paris"
+    logits[0, 0] = 9.0  # CLS start is not in the context: must be ignored
+    feat = {"example": 0, "offsets": offsets}
+    out = decode_spans([feat], [logits], [{"id": "q", "context": ctx}])
+    assert out == {"q": "Paris"}
