@@ -9,8 +9,6 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from _registry import ensure_tiny_model  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "data"
 
@@ -35,11 +33,6 @@ eval: {{batch_size: 32, max_examples: 12}}
 resources: {{num_cpus: 1, num_gpus: 0}}
 retries: 1
 """
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _tiny_registered() -> None:
-    ensure_tiny_model()
 
 
 @pytest.fixture(scope="session")

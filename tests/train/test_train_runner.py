@@ -69,12 +69,11 @@ def test_second_run_does_nothing(local_run):
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'tests' / 'train'}"}
+    return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def _xfer(args: list[str]) -> list[str]:
-    code = ("import sys; from _registry import ensure_tiny_model; "
-            "ensure_tiny_model(); from xfer_analysis.cli import main; sys.exit(main(sys.argv[1:]))")
+    code = "import sys; from xfer_analysis.cli import main; sys.exit(main(sys.argv[1:]))"
     return [sys.executable, "-c", code, *args]
 
 
