@@ -21,6 +21,7 @@ from xfer_analysis import app_state, results
 
 UPLOADS_KEY = "xfer.uploads"
 STORE_KEY = "xfer.store_path"
+FILTERS_KEY = "xfer.filters"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,40 @@ def derive(fn: Callable[[pd.DataFrame], pd.DataFrame], data: Data) -> Data:
                 origin=data.origin)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _computed(name: str, key: str, kwargs: tuple, _fn: Callable, _frame: pd.DataFrame
+              ) -> pd.DataFrame:
+    """A table computed from the loaded one, kept once per (function, data hash, arguments)."""
+    return _fn(_frame, **dict(kwargs))
+
+
+def computed(fn: Callable[..., pd.DataFrame], data: Data, **kwargs: Any) -> Data:
+    """`fn(data.frame, **kwargs)` as a new Data (not copied per rerun), so later steps on it
+    are cached on its own key; callers never modify the returned frame."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    args = tuple(sorted(kwargs.items()))
+    return Data(frame=_computed(name, data.key, args, fn, data.frame),
+                key=app_state.digest(data.key, name, repr(args)), origin=data.origin)
+
+
+def _initial(key: str) -> dict[str, Any]:
+    """Where a widget's first value comes from: the URL when it names `key` (a shared link),
+    else the value last chosen for `key` on any page of this session (the browser drops the
+    query string on a page switch), else nothing (the widget's default)."""
+    if key in st.query_params:
+        return {key: st.query_params.get_all(key)}
+    remembered = st.session_state.setdefault(FILTERS_KEY, {})
+    return {key: remembered[key]} if key in remembered else {}
+
+
+def _publish(key: str, value: Any) -> None:
+    """Write a widget's value to the URL (so a copied link opens this view) and remember it
+    for the other pages that show a filter with the same key."""
+    text = app_state.encode(value)
+    st.query_params[key] = text
+    st.session_state.setdefault(FILTERS_KEY, {})[key] = text
+
+
 def choice(
     label: str,
     options: Sequence[Any],
@@ -117,11 +152,11 @@ def choice(
         return None
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
-    initial = app_state.parse_choice(st.query_params, key, options, default)
+    initial = app_state.parse_choice(_initial(key), key, options, default)
     value = (container or st).selectbox(
         label, options, index=options.index(initial), key=key, format_func=format_func, help=help
     )
-    st.query_params[key] = app_state.encode(value)
+    _publish(key, value)
     return value
 
 
@@ -138,17 +173,17 @@ def multi(
     options = list(options)
     if key in st.session_state and any(v not in options for v in st.session_state[key]):
         del st.session_state[key]
-    initial = app_state.parse_multi(st.query_params, key, options, default)
+    initial = app_state.parse_multi(_initial(key), key, options, default)
     values = (container or st).multiselect(label, options, default=initial, key=key, help=help)
-    st.query_params[key] = app_state.encode(values)
+    _publish(key, values)
     return values
 
 
 def flag(label: str, key: str, default: bool = False, *, container: Any = None) -> bool:
     """A toggle whose value is read from and written to the URL query param `key`."""
-    initial = app_state.parse_flag(st.query_params, key, default)
+    initial = app_state.parse_flag(_initial(key), key, default)
     value = (container or st).toggle(label, value=initial, key=key)
-    st.query_params[key] = app_state.encode(value)
+    _publish(key, value)
     return value
 
 

@@ -279,36 +279,126 @@ def scaling_trend(frame: pd.DataFrame, *, target_task: str, split: str, y: str) 
                                   y=y)
 
 
-def _model_gains(frame: pd.DataFrame, base_model: str) -> pd.DataFrame:
-    """Paired zero-shot gains of every intermediate for one base model on task-score metrics."""
+FULL_DATA = "full data"
+"""Budget level of rows trained on a task's whole training set (`intermediate_examples` NA)."""
+MIN_FIT_BUDGETS = 3
+"""Distinct budgets needed before a curve is fitted (two points fit any two-parameter model)."""
+
+
+def model_gains(frame: pd.DataFrame, *, base_model: str) -> pd.DataFrame:
+    """Paired zero-shot gains (`analysis.paired_gains`) of every intermediate for one base
+    model on each target's task-score metric, every split kept (best-of-k selects on dev)."""
     from xfer_analysis import analysis
 
     chosen = frame[(frame["base_model"].astype(str) == base_model)
                    & (frame["setting"].astype(str) == "zero-shot")]
+    if chosen.empty or not (chosen["intermediate"].astype(str) == "none").any():
+        return pd.DataFrame()
     return analysis.paired_gains(analysis.score_rows(analysis.with_task_scores(chosen)))
 
 
-def task_count_fit(frame: pd.DataFrame, *, base_model: str, split: str
+def intermediate_gains(gains: pd.DataFrame, *, split: str) -> pd.DataFrame:
+    """The average gain of each treatment on one split (`analysis.gains_by_intermediate`,
+    sources kept apart), the points every diminishing-returns curve is drawn from."""
+    from xfer_analysis import analysis
+
+    part = gains[gains["split"].astype(str) == split] if not gains.empty else gains
+    if part.empty:
+        return pd.DataFrame()
+    return analysis.gains_by_intermediate(part, by=("source",))
+
+
+def budget_levels(per_intermediate: pd.DataFrame) -> list[str]:
+    """Stage-1 budgets present: `FULL_DATA` first (when present), then capped example counts."""
+    if per_intermediate.empty:
+        return []
+    examples = per_intermediate["intermediate_examples"]
+    capped = sorted({int(n) for n in examples.dropna()})
+    return ([FULL_DATA] if examples.isna().any() else []) + [str(n) for n in capped]
+
+
+def _at_budget(per_intermediate: pd.DataFrame, budget: str) -> pd.DataFrame:
+    """Rows trained with `budget` stage-1 examples (`FULL_DATA`: the whole training sets)."""
+    examples = per_intermediate["intermediate_examples"]
+    if budget == FULL_DATA:
+        return per_intermediate[examples.isna()]
+    return per_intermediate[examples.astype("Float64") == float(budget)]
+
+
+def _fit(x: pd.Series, y: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`analysis.fit_curves` of y on x: the chosen fit's curve with its band, and the fit
+    table; empty frames with fewer than `MIN_FIT_BUDGETS` distinct finite x."""
+    from xfer_analysis import analysis
+
+    finite = x.notna() & y.notna()
+    if x[finite].nunique() < MIN_FIT_BUDGETS:
+        return pd.DataFrame(), pd.DataFrame()
+    fits = analysis.fit_curves(x[finite], y[finite])
+    return fits.curve_frame(), fits.table
+
+
+def task_count_fit(per_intermediate: pd.DataFrame, *, budget: str
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Gain vs number of intermediate tasks: the points, the chosen fit's curve with its band
-    and the fit table (`analysis.fit_curves`); empty frames where there is too little data."""
+    """Gain vs number of intermediate tasks at one stage-1 budget: the points
+    (`analysis.task_count_points`), the chosen fit's curve with its band and the fit table."""
     from xfer_analysis import analysis
 
-    gains = _model_gains(frame, base_model)
-    gains = gains[gains["split"].astype(str) == split] if not gains.empty else gains
     empty = pd.DataFrame()
-    if gains.empty:
+    if per_intermediate.empty:
         return empty, empty, empty
-    points = analysis.task_count_points(analysis.gains_by_intermediate(gains, by=("source",)))
-    if points["n_tasks"].nunique() < 3:
+    points = analysis.task_count_points(_at_budget(per_intermediate, budget))
+    if points.empty:
         return points, empty, empty
-    fits = analysis.fit_curves(points["n_tasks"], points["gain"])
-    return points, fits.curve_frame(), fits.table
+    curve, table = _fit(points["n_tasks"], points["gain"])
+    return points, curve, table
 
 
-def best_of_k(frame: pd.DataFrame, *, base_model: str) -> pd.DataFrame:
-    """`analysis.selection_curve` (select on dev, score on test) for one base model."""
+def example_tasks(per_intermediate: pd.DataFrame) -> list[str]:
+    """Single intermediate tasks trained on at least two known example counts (sorted)."""
+    from xfer_analysis import analysis
+    from xfer_analysis.analysis.budgets import set_members
+
+    if per_intermediate.empty:
+        return []
+    names = sorted(per_intermediate["intermediate"].astype(str).unique())
+    singles = [name for name in names if len(set_members(name)) == 1]
+    return [name for name in singles
+            if analysis.example_points(per_intermediate, name)["examples"].nunique() >= 2]
+
+
+def example_fit(per_intermediate: pd.DataFrame, *, intermediate: str
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Gain vs training examples of one intermediate task: the points
+    (`analysis.example_points`), the chosen fit's curve with its band and the fit table."""
     from xfer_analysis import analysis
 
-    gains = _model_gains(frame, base_model)
+    points = analysis.example_points(per_intermediate, intermediate)
+    curve, table = _fit(points["examples"], points["gain"])
+    return points, curve, table
+
+
+def budget_comparison(per_intermediate: pd.DataFrame, *, intermediate: str) -> pd.DataFrame:
+    """More tasks vs more data of one task at a matched budget (`analysis.compare_at_budget`):
+    every multi-task set's gain fitted on its total stage-1 examples against `intermediate`'s
+    gain fitted on its example counts; empty where either axis has too few budgets."""
+    from xfer_analysis import analysis
+
+    points = analysis.task_count_points(per_intermediate)
+    sets = points[points["n_tasks"] >= 2]
+    examples = analysis.example_points(per_intermediate, intermediate)
+    if (sets["total_examples"].dropna().nunique() < MIN_FIT_BUDGETS
+            or examples["examples"].dropna().nunique() < MIN_FIT_BUDGETS):
+        return pd.DataFrame()
+    known = sets["total_examples"].notna()
+    tasks_fit = analysis.fit_curves(sets.loc[known, "total_examples"], sets.loc[known, "gain"])
+    known = examples["examples"].notna()
+    examples_fit = analysis.fit_curves(examples.loc[known, "examples"],
+                                       examples.loc[known, "gain"])
+    return analysis.compare_at_budget(tasks_fit, examples_fit)
+
+
+def best_of_k(gains: pd.DataFrame) -> pd.DataFrame:
+    """`analysis.selection_curve` (select on dev, score on test) of one model's gains."""
+    from xfer_analysis import analysis
+
     return pd.DataFrame() if gains.empty else analysis.selection_curve(gains)

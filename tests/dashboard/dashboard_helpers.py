@@ -23,6 +23,39 @@ def grid_frame() -> pd.DataFrame:
     return synthetic_grid(EFFECTS, TARGETS, seeds=(1, 2, 3), noise=0.05, rng_seed=7)
 
 
+SQUAD_SIZES = {1000 * 2**i: 1.0 + 0.5 * i for i in range(7)}
+"""Stage-1 examples -> built-in gain of squad alone: +0.5 per doubling (a log curve)."""
+SET_SIZES = {size: gain + 0.5 for size, gain in SQUAD_SIZES.items() if 2000 <= size <= 32000}
+"""Total stage-1 examples -> built-in gain of mnli+squad: 0.5 above squad at every budget."""
+
+
+def sized_grid() -> pd.DataFrame:
+    """A dev + test grid whose treatments differ only in data size: squad alone at
+    `SQUAD_SIZES` and mnli+squad at `SET_SIZES` (`intermediate_examples`), no noise, so every
+    pairing's gain is the built-in one."""
+    base = synthetic_grid({"squad": 0.0}, {"xnli": ["en", "de"], "pawsx": ["de"]}, seeds=(1, 2),
+                          splits=("dev", "test"), rng_seed=3)
+    baseline = base[base["intermediate"] == "none"]
+    treated = base[base["intermediate"] == "squad"]
+    parts = [baseline]
+    for name, sizes in (("squad", SQUAD_SIZES), ("mnli+squad", SET_SIZES)):
+        for size, gain in sizes.items():
+            parts.append(treated.assign(
+                intermediate=name, intermediate_examples=size, value=treated["value"] + gain,
+                run_id=treated["run_id"].str.replace(":squad:", f":{name}@{size}:")))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["intermediate_examples"] = frame["intermediate_examples"].astype("Int64")
+    return frame
+
+
+def store_of(frame: pd.DataFrame, path: Path) -> Path:
+    """Write `frame` to a new store at `path` and return the path."""
+    from xfer_analysis import results
+
+    results.Store(path).add(frame, origin="synthetic grid (tests)")
+    return path
+
+
 def grid_csv() -> bytes:
     """The synthetic grid as CSV bytes (what a user would upload)."""
     buffer = io.StringIO()

@@ -156,24 +156,3 @@ def test_scaling_measure_switch_changes_the_chart(published_only) -> None:
     measure.set_value(other).run()
     assert not at.exception
     assert at.get("vega_lite_chart")[0].proto.spec != before
-
-
-def test_returns_page_fits_gain_vs_number_of_tasks(tmp_path, monkeypatch) -> None:
-    from xfer_analysis import results
-    from xfer_analysis.analysis.synthetic import synthetic_grid
-
-    effects = {"mnli": 2.0, "squad": 3.0, "mnli+squad": 4.0, "hellaswag+mnli+squad": 4.5}
-    grid = synthetic_grid(effects, {"xnli": ["en", "de"], "pawsx": ["de"]}, seeds=(1, 2),
-                          splits=("dev", "test"), noise=0.1)
-    store = tmp_path / "returns.duckdb"
-    results.Store(store).add(grid, origin="synthetic returns grid (tests)")
-    monkeypatch.setenv("XFER_STORE", str(store))
-    at = new_app("views/returns.py", model="xlm-roberta-large", split="dev")
-    assert not at.exception
-    assert not at.info
-    frames = chart_frames(at)
-    points = next(f for f in frames if "n_tasks" in f.columns)
-    assert sorted(points["n_tasks"]) == [1, 1, 2, 3]
-    assert any("fitted" in f.columns for f in frames)
-    selection = next(f for f in frames if "k" in f.columns)
-    assert list(selection["k"]) == list(range(1, len(effects) + 1))
