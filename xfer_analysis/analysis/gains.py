@@ -6,18 +6,20 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from xfer_analysis.analysis.frame import (
     AVERAGE_LANGUAGE,
     KEY_COLUMNS,
     REQUIRED_COLUMNS,
+    key_codes,
     key_text,
     require_columns,
     row_ids,
     unique_tuple,
 )
-from xfer_analysis.analysis.lookup import score_metric
+from xfer_analysis.analysis.lookup import is_aggregate, score_metric
 from xfer_analysis.errors import InputError
 
 FACTORS: dict[str, tuple[str, ...]] = {
@@ -58,44 +60,50 @@ def paired_gains(
     work = df
     if not include_superseded and "confidence" in df.columns:
         work = df[df["confidence"].astype(str) != "superseded"]
-    work = work.assign(row=row_ids(work))
-    for col in keys:
-        work[f"_k_{col}"] = key_text(work[col])
-    is_base = work[head].astype(str) == baseline
-    base = work[is_base]
-    treat = work[~is_base]
-    if treatments is not None:
-        treat = treat[treat[head].astype(str).isin(list(treatments))]
-    if base.empty:
+    codes = key_codes(work, keys)
+    names = work[head].astype(str)
+    is_base = (names == baseline).to_numpy()
+    if not is_base.any():
         raise InputError(f"no baseline rows with {head} == {baseline!r}", field=head)
-    kcols = [f"_k_{c}" for c in keys]
-    base_part = base[[*kcols, "value", "run_id", "source", "row"]].rename(
-        columns={
-            "value": "baseline_value",
-            "run_id": "baseline_run_id",
-            "source": "baseline_source",
-            "row": "baseline_row",
-        }
+    is_treat = ~is_base
+    if treatments is not None:
+        is_treat &= names.isin(list(treatments)).to_numpy()
+    treat_pos, base_pos = np.flatnonzero(is_treat), np.flatnonzero(is_base)
+    merged = pd.DataFrame({"_key": codes[treat_pos], "_t": treat_pos}).merge(
+        pd.DataFrame({"_key": codes[base_pos], "_b": base_pos}), on="_key", how="inner"
     )
-    treat = treat.assign(_t=range(len(treat)))
-    merged = treat.merge(base_part, on=kcols, how="inner")
-    affinity = pd.Series(
-        [len(os.path.commonprefix([a, b])) for a, b in
-         zip(merged["source"].astype(str), merged["baseline_source"].astype(str), strict=True)],
-        index=merged.index,
-    )
-    merged = merged[affinity == affinity.groupby(merged["_t"]).transform("max")]
-    extra = [c for c in ("model_params",) if c in merged.columns]
-    out = merged[ident + keys].copy()
+    t_idx, b_idx = merged["_t"].to_numpy(), merged["_b"].to_numpy()
+    source = work["source"].astype(str).to_numpy(dtype=object)
+    keep = _closest_baselines(t_idx, source[t_idx], source[b_idx])
+    t_idx, b_idx = t_idx[keep], b_idx[keep]
+    treat, base = work.iloc[t_idx], work.iloc[b_idx]
+    extra = [c for c in ("model_params",) if c in work.columns]
+    out = treat[ident + keys].reset_index(drop=True)
     out.insert(len(ident), "baseline", baseline)
-    out["value"] = merged["value"].astype(float)
-    out["baseline_value"] = merged["baseline_value"].astype(float)
+    out["value"] = treat["value"].astype(float).to_numpy()
+    out["baseline_value"] = base["value"].astype(float).to_numpy()
     out["gain"] = out["value"] - out["baseline_value"]
-    for col in (
-        "run_id", "baseline_run_id", "source", "baseline_source", "row", "baseline_row", *extra
-    ):
-        out[col] = merged[col]
-    return out.reset_index(drop=True)
+    for col, frame, name in (("run_id", treat, "run_id"), ("baseline_run_id", base, "run_id"),
+                             ("source", treat, "source"), ("baseline_source", base, "source")):
+        out[col] = frame[name].array
+    out["row"] = row_ids(treat).array
+    out["baseline_row"] = row_ids(base).array
+    for col in extra:
+        out[col] = treat[col].array
+    return out
+
+
+def _closest_baselines(treat: np.ndarray, source: np.ndarray, base_source: np.ndarray
+                       ) -> np.ndarray:
+    """Mask of the candidate pairs whose baseline source shares the longest prefix with the
+    treatment's source, per treatment row (prefix lengths computed once per source pair)."""
+    if len(treat) == 0:
+        return np.zeros(0, dtype=bool)
+    pair, uniques = pd.factorize(pd.Series(source) + "\x00" + pd.Series(base_source))
+    lengths = np.array([len(os.path.commonprefix(u.split("\x00"))) for u in uniques])
+    affinity = pd.Series(lengths[pair])
+    best = affinity.groupby(treat).transform("max")
+    return (affinity == best).to_numpy()
 
 
 def _group_columns(gains: pd.DataFrame, drop: Sequence[str], by: Sequence[str]) -> list[str]:
@@ -106,21 +114,39 @@ def _group_columns(gains: pd.DataFrame, drop: Sequence[str], by: Sequence[str]) 
     return kept + [c for c in by if c not in kept]
 
 
+MIXED_SOURCES_HINT = ("filter the table to one source (`source_options` lists them) or pass "
+                      "by=('source',) instead of averaging them silently")
+
+
+def _refuse(gains: pd.DataFrame, mask: np.ndarray, what: str, origin: str) -> None:
+    """Raise the mixed-sources InputError about the gain rows in `mask`."""
+    first = gains[mask].iloc[0]
+    srcs = unique_tuple(gains.loc[mask, "source"]) + unique_tuple(
+        gains.loc[mask, "baseline_source"])
+    raise InputError(
+        f"{origin}: {what} (e.g. {first['target_task']}/{first['language']}/{first['metric']}) "
+        f"from sources {sorted(set(srcs))}; {MIXED_SOURCES_HINT}",
+        field="source",
+    )
+
+
 def _check_unique(gains: pd.DataFrame, cols: list[str], origin: str) -> None:
     """Refuse to average rows that give the same key twice (e.g. two sources that disagree)."""
-    keyed = pd.DataFrame({c: key_text(gains[c]) for c in cols})
-    dup = keyed.duplicated(keep=False)
+    dup = pd.Series(key_codes(gains, cols)).duplicated(keep=False).to_numpy()
     if dup.any():
-        first = gains[dup].iloc[0]
-        srcs = unique_tuple(gains.loc[dup, "source"]) + unique_tuple(
-            gains.loc[dup, "baseline_source"]
-        )
-        raise InputError(
-            f"{origin}: {int(dup.sum())} gain rows share a key (e.g. {first['target_task']}/"
-            f"{first['language']}/{first['metric']}) from sources {sorted(set(srcs))}; filter the "
-            "table to one source or pass by=('source',) instead of averaging them silently",
-            field="source",
-        )
+        _refuse(gains, dup, f"{int(dup.sum())} gain rows share a key", origin)
+
+
+def check_one_source(gains: pd.DataFrame, cols: Sequence[str], origin: str) -> None:
+    """Refuse any cell (rows equal on `cols`) that would combine gains from more than one
+    (source, baseline source) pairing: sources are compared, never averaged silently."""
+    cell = key_codes(gains, cols)
+    pairing = pd.Series(key_codes(gains, ("source", "baseline_source")))
+    counts = pairing.groupby(cell).nunique()
+    mixed = counts.index[counts.to_numpy() > 1]
+    if len(mixed):
+        _refuse(gains, np.isin(cell, mixed),
+                f"{len(mixed)} cell(s) would combine gains from several source pairings", origin)
 
 
 def _provenance(frame: pd.DataFrame) -> dict[str, object]:
@@ -136,6 +162,7 @@ def gains_by_language(gains: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFra
     require_columns(gains, ("gain", "row", "baseline_row", "baseline_source"), "gains_by_language")
     cols = _group_columns(gains, ("seed",), by)
     _check_unique(gains, [*cols, "seed"], "gains_by_language")
+    check_one_source(gains, cols, "gains_by_language")
     rows = []
     for key, part in gains.groupby(cols, dropna=False, sort=True):
         rows.append(
@@ -157,6 +184,7 @@ def gains_by_target(gains: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame
     averaged together. Per-language rows are used where they exist, else the source's `avg`."""
     per_lang = gains_by_language(gains, by)
     cols = _group_columns(per_lang, ("seed", "language"), by)
+    check_one_source(gains, cols, "gains_by_target")
     rows = []
     for key, part in per_lang.groupby(cols, dropna=False, sort=True):
         langs = part[part["language"].astype(str) != AVERAGE_LANGUAGE]
@@ -182,12 +210,22 @@ def gains_by_target(gains: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame
     )
 
 
+def task_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of single target tasks: aggregate targets (`xtreme`, `xtreme:qa`, …) left out."""
+    names = frame["target_task"].astype(str)
+    aggregates = [name for name in names.unique() if is_aggregate(name)]
+    return frame[~names.isin(aggregates)] if aggregates else frame
+
+
 def score_rows(frame: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
-    """Rows whose metric is each target's task-score metric (or the given metric)."""
+    """Task rows (aggregates left out) whose metric is each target's task-score metric (or
+    the given metric)."""
+    frame = task_rows(frame)
     if metric is not None:
         return frame[frame["metric"].astype(str) == metric]
-    wanted = {t: score_metric(t) for t in frame["target_task"].astype(str).unique()}
-    return frame[frame["metric"].astype(str) == frame["target_task"].astype(str).map(wanted)]
+    names = frame["target_task"].astype(str)
+    wanted = {t: score_metric(t) for t in names.unique()}
+    return frame[frame["metric"].astype(str) == names.map(wanted)]
 
 
 def gains_by_intermediate(
@@ -197,6 +235,7 @@ def gains_by_intermediate(
     language-averaged gain on its task-score metric (or on `metric` where given)."""
     per_target = score_rows(gains_by_target(gains, by), metric)
     cols = _group_columns(per_target, ("seed", "language", "target_task", "metric"), by)
+    check_one_source(score_rows(gains, metric), cols, "gains_by_intermediate")
     rows = []
     for key, part in per_target.groupby(cols, dropna=False, sort=True):
         rows.append(
@@ -210,6 +249,15 @@ def gains_by_intermediate(
             }
         )
     return pd.DataFrame(rows, columns=[*cols, "gain", "n_targets", "targets", "rows", "sources"])
+
+
+def source_options(df: pd.DataFrame, baseline: str = "none", *,
+                   factor: str = "intermediate") -> list[str]:
+    """The treatment sources a table mixes (rows whose `factor` is not `baseline`), sorted: the
+    choices for a source selector whose pick goes to `transfer_matrix(..., source=...)`."""
+    require_columns(df, ("source", FACTORS[factor][0]), "source_options")
+    treated = df[df[FACTORS[factor][0]].astype(str) != baseline]
+    return list(unique_tuple(treated["source"].unique()))
 
 
 def treatment_label(gains: pd.DataFrame) -> pd.Series:

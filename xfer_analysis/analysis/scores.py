@@ -3,11 +3,13 @@ benchmark/category score = unweighted mean of task (or category) scores."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from xfer_analysis.analysis.frame import (
     AVERAGE_LANGUAGE,
     KEY_COLUMNS,
+    key_codes,
     key_text,
     require_columns,
     unique_tuple,
@@ -33,21 +35,24 @@ def with_task_scores(df: pd.DataFrame) -> pd.DataFrame:
     if part.empty:
         return df
     others = [c for c in KEY_COLUMNS if c != "metric"]
-    keyed = part.assign(_key=pd.Series(zip(*(key_text(part[c]) for c in others), strict=True),
-                                       index=part.index))
-    have = set(keyed.loc[keyed["metric"] == QA_SCORE_METRIC, "_key"])
-    em = keyed[keyed["metric"] == EM].drop_duplicates("_key").set_index("_key")
-    f1 = keyed[keyed["metric"] == F1].drop_duplicates("_key").set_index("_key")
-    both = [k for k in em.index.intersection(f1.index) if k not in have]
-    if not both:
+    key = key_codes(part, others)
+    metric = part["metric"].astype(str).to_numpy()
+    have = np.isin(key, key[metric == QA_SCORE_METRIC])
+    em_pos = np.flatnonzero((metric == EM) & ~have)
+    f1_pos = np.flatnonzero((metric == F1) & ~have)
+    first = pd.DataFrame({"_key": key[em_pos], "_em": em_pos}).drop_duplicates("_key")
+    pairs = first.merge(
+        pd.DataFrame({"_key": key[f1_pos], "_f1": f1_pos}).drop_duplicates("_key"), on="_key")
+    if pairs.empty:
         return df
-    derived = em.loc[both].copy()
+    derived = part.iloc[pairs["_em"].to_numpy()].reset_index(drop=True)
     derived["metric"] = QA_SCORE_METRIC
-    em_values = em.loc[both, "value"].astype(float)
-    derived["value"] = (em_values + f1.loc[both, "value"].astype(float)) / 2
+    em_values = derived["value"].astype(float).to_numpy()
+    f1_values = part["value"].astype(float).to_numpy()[pairs["_f1"].to_numpy()]
+    derived["value"] = (em_values + f1_values) / 2
     if "note" in derived.columns:
         derived["note"] = "derived: (exact_match + f1) / 2 of this run's rows"
-    return pd.concat([df, derived.reset_index(drop=True)[df.columns]], ignore_index=True)
+    return pd.concat([df, derived[df.columns]], ignore_index=True)
 
 
 def aggregate_scores(df: pd.DataFrame, name: str = "xtreme") -> pd.DataFrame:
