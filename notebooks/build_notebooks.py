@@ -43,26 +43,95 @@ def claim_notebook(title: str, question: str, groups: list[int]) -> nbformat.Not
     ])
 
 
-def question_notebook(qid: str, extra: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
-    """Question, what the published data says (where it says anything), what runs complete it."""
+RQ_LOAD = ("from xfer_analysis import charts, questions\n\n"
+           "# shipped published data, plus any results paths in $XFER_RESULTS "
+           "(os.pathsep-separated)\n"
+           "df = questions.load_results()\n"
+           "print(len(df), 'rows loaded')")
+
+
+def question_notebook(qid: str, call: str, extra: list[nbformat.NotebookNode]
+                      ) -> nbformat.NotebookNode:
+    """Question, its analysis on the loaded rows (charts, rounded tables), the computed status."""
     from xfer_analysis.questions import QUESTIONS
 
     q = QUESTIONS[qid]
     return new_notebook(cells=[
-        new_markdown_cell(f"# Research question {qid}\n\n**Question.** {q.text}"),
-        new_code_cell(LOAD),
+        new_markdown_cell(f"# Research question {qid}\n\n**Question.** {q.text}\n\n"
+                          "The analysis runs on whatever results are loaded: the shipped "
+                          "published data, plus your own runs when `XFER_RESULTS` names their "
+                          f"files (e.g. after `xfer run {q.configs[0]}` and exporting the "
+                          "store). The status at the end is computed, never typed."),
+        new_code_cell(RQ_LOAD),
+        new_code_cell(f"answer = {call}"),
         *extra,
-        new_markdown_cell("## Answer so far\n\nWhat the loaded rows cover, and the runs that "
-                          "would complete the answer."),
-        new_code_cell(f"print(questions.coverage(df, {qid!r}))"),
+        new_markdown_cell("## Status\n\nWhat the loaded rows answer, and the runs that would "
+                          "complete the answer."),
+        new_code_cell("print(answer.text())"),
     ])
 
 
-GAPS = [
-    new_markdown_cell("Published mT5 numbers by size (ByT5 Table 4, mT5 columns): "
-                      "translate-train minus zero-shot, paired within one source."),
+def _a_cells() -> list[nbformat.NotebookNode]:
+    """Curves of gain vs #tasks and vs examples (with fits), best-of-k, matched budget."""
+    cells = [new_markdown_cell("XTREME-R is analysed the same way "
+                               "(`configs/rq_a_tasks_vs_size_xtremer.yaml`):"),
+             new_code_cell("answer_r = questions.tasks_vs_data(df, benchmark='xtreme-r')\n"
+                           "print(answer_r.text())")]
+    for key, x, log_x in (("tasks", "n_tasks", False), ("examples", "total_examples", True)):
+        cells.append(_chart(
+            f"points = answer.frames['{key}_points']\n"
+            f"(charts.curve(points, x='{x}', y='gain', low=None, high=None, "
+            f"fitted=answer.frames.get('{key}_curve'), log_x={log_x}, "
+            f"title='Gain vs {x}') if len(points) else 'no {key} points loaded')"))
+    cells += [
+        new_code_cell("for name in ('tasks_fit', 'examples_fit', 'matched_budget'):\n"
+                      "    frame = answer.frames.get(name)\n"
+                      "    print(name, 'not computed' if frame is None or frame.empty else "
+                      "frame.round(2).to_string(index=False))"),
+        _chart("sel = answer.frames['selection']\n"
+               "(charts.curve(sel, x='k', y='gain', title='Best-of-k selection curve') "
+               "if len(sel) else 'no selection curve')"),
+    ]
+    return cells
+
+
+B_CELLS = [new_code_cell(
+    "sets = answer.frames['sets']\n"
+    "cols = ['intermediate', 'kind', 'n_format_family', 'descriptor_distance', 'gain']\n"
+    "print(sets[cols].round(2).to_string(index=False) if len(sets) else 'no multi-task sets "
+    "loaded')\nprint(answer.frames['comparison'].round(2).to_string(index=False))")]
+
+C_CELLS = [
+    _chart("charts.scaling_chart(answer.frames['scaling'], y='score', "
+           "title='Task score vs model size (test)')"),
+    new_code_cell("trends = answer.frames['trends']\n"
+                  "print(trends[['target_task', 'family', 'setting', 'source', 'y', 'slope', "
+                  "'n_sizes']].round(2).to_string(index=False))"),
+    new_markdown_cell("Per-language scores (the rows behind worst-language score and spread), "
+                      "where a source publishes them:"),
+    _chart("langs = questions.language_scores(df, 'xnli')\n"
+           "first = langs[langs['base_model'] == langs['base_model'].iloc[0]] if len(langs) "
+           "else langs\n(charts.language_bars(first, value='score') if len(first) "
+           "else 'no per-language XNLI rows loaded (averages only)')"),
+]
+
+D_CELLS = [
+    _chart("gains = answer.frames['gains']\n"
+           "(charts.scaling_chart(gains, y='gain', color='intermediate', "
+           "title='Intermediate-training gain vs model size') if len(gains) "
+           "else 'no intermediate-training gains loaded')"),
+    new_code_cell("print(answer.frames['gains'][['target_task', 'base_model', 'intermediate', "
+                  "'source', 'gain']].round(2).to_string(index=False))"),
+]
+
+E_CELLS = [
+    new_markdown_cell("Published mT5 numbers by size: translate-train minus zero-shot, "
+                      "paired within one source."),
     _chart(CHART_GAPS),
     new_code_cell(TABLE_GAPS),
+    new_code_cell("cmp = answer.frames['comparison']\n"
+                  "print(cmp.round(2).to_string(index=False) if len(cmp) else "
+                  "'no English intermediate-training rows for mT5 loaded')"),
 ]
 
 NOTEBOOKS = {
@@ -88,14 +157,14 @@ NOTEBOOKS = {
         "Does multi-task intermediate training add a small improvement, and do continued "
         "multilingual MLM or machine-translated intermediate data fail to consistently beat "
         "plain English intermediate training?", [2, 6]),
-    "rq_a_tasks_vs_data.ipynb": question_notebook("a", []),
-    "rq_b_diversity.ipynb": question_notebook("b", []),
-    "rq_c_model_size_robustness.ipynb": question_notebook("c", GAPS),
-    "rq_d_large_models.ipynb": question_notebook("d", [
-        new_markdown_cell("Intermediate-training gains are published only for XLM-R Large "
-                          "(test submission); mT5 sizes have no intermediate-training rows."),
-        _chart(CHART_SYSTEM), new_code_cell(TABLE_SYSTEM), *GAPS[1:]]),
-    "rq_e_translate_train.ipynb": question_notebook("e", GAPS),
+    "rq_a_tasks_vs_data.ipynb": question_notebook(
+        "a", "questions.tasks_vs_data(df, benchmark='xtreme')", _a_cells()),
+    "rq_b_diversity.ipynb": question_notebook("b", "questions.diversity_vs_gain(df)", B_CELLS),
+    "rq_c_model_size_robustness.ipynb": question_notebook(
+        "c", "questions.model_size_robustness(df)", C_CELLS),
+    "rq_d_large_models.ipynb": question_notebook("d", "questions.benefit_by_size(df)", D_CELLS),
+    "rq_e_translate_train.ipynb": question_notebook(
+        "e", "questions.translate_train_vs_intermediate(df)", E_CELLS),
 }
 
 if __name__ == "__main__":

@@ -3,8 +3,7 @@ rounded, deterministic text (what the notebooks print and nbval compares)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -81,74 +80,3 @@ def setting_gaps(df: pd.DataFrame, family: str = "mt5", treatment: str = "transl
     out["size_rank"] = out["base_model"].map({m: i for i, m in enumerate(models)})
     out = out.sort_values(["source", "target_task", "size_rank"]).drop(columns="size_rank")
     return out.reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class Question:
-    """A research question of DESIGN.md: text, the rows that answer it, the runs that make them."""
-
-    id: str
-    text: str
-    needs: str
-    configs: tuple[str, ...]
-    rows: Callable[[pd.DataFrame], pd.Series]
-
-
-def _stilts(df: pd.DataFrame) -> pd.Series:
-    names = df["intermediate"].astype(str)
-    return ~names.isin([tasks.NONE, SYSTEM])
-
-
-def _multi(df: pd.DataFrame) -> pd.Series:
-    return df["intermediate"].astype(str).str.contains("+", regex=False)
-
-
-def _sized_or_multi(df: pd.DataFrame) -> pd.Series:
-    return _multi(df) | (_stilts(df) & df["intermediate_examples"].notna())
-
-
-def _per_language(df: pd.DataFrame) -> pd.Series:
-    return (df["language"].astype(str) != tasks.AVG) & df["target_task"].astype(str).isin(
-        ["xnli", "mlqa"])
-
-
-def _stilts_not_xlmr_large(df: pd.DataFrame) -> pd.Series:
-    return _stilts(df) & (df["base_model"].astype(str) != "xlm-roberta-large")
-
-
-def _stilts_mt5(df: pd.DataFrame) -> pd.Series:
-    return _stilts(df) & df["base_model"].astype(str).str.startswith("mt5")
-
-
-QUESTIONS: dict[str, Question] = {
-    q.id: q for q in (
-        Question("a", "Number of diverse intermediate tasks vs training-data size of one strong "
-                 "task, at a matched budget: diminishing returns? (XTREME and XTREME-R)",
-                 "multi-task sets of 1..9 tasks and single tasks with capped example counts",
-                 ("configs/rq_a_tasks_vs_data.yaml",), _sized_or_multi),
-        Question("b", "Semantic diversity of the intermediate-task set vs task-homogeneous sets",
-                 "multi-task sets of equal size, diverse vs homogeneous format families",
-                 ("configs/rq_b_diversity.yaml",), _multi),
-        Question("c", "Model size and task difficulty vs robustness of transfer (XNLI, MLQA): "
-                 "gain, worst-language score, spread across languages and seeds",
-                 "per-language XNLI and MLQA scores of several model sizes, several seeds",
-                 ("configs/rq_c_model_size.yaml",), _per_language),
-        Question("d", "Does the benefit of intermediate training shrink for large multilingual "
-                 "models?", "intermediate-task rows for base models other than XLM-R Large",
-                 ("configs/rq_d_large_models.yaml",), _stilts_not_xlmr_large),
-        Question("e", "English intermediate training vs multilingual fine-tuning "
-                 "(translate-train) on XTREME-R NLI, mT5",
-                 "English intermediate training rows for mT5 models",
-                 ("configs/rq_e_translate_train.yaml",), _stilts_mt5),
-    )
-}
-
-
-def coverage(df: pd.DataFrame, question: str) -> str:
-    """How many loaded rows answer the question's run-dependent part, and what would complete
-    it (the runner config names)."""
-    q = QUESTIONS[question]
-    n = int(q.rows(df).sum()) if len(df) else 0
-    status = "rows loaded" if n else "no rows loaded"
-    return (f"research question {q.id}: {status} for {q.needs}: {n}\n"
-            f"runs that would complete the answer: {', '.join(q.configs)}")
