@@ -97,3 +97,20 @@ def test_results_paths_from_environment(tmp_path):
     env = {"XFER_RESULTS": f"{tmp_path / 'a.csv'}{__import__('os').pathsep}"}
     assert results_paths(env) == [str(tmp_path / "a.csv")]
     assert results_paths({}) == []
+
+
+def test_question_c_answered_with_per_language_sizes_and_seeds():
+    import pandas as pd
+
+    frames = []
+    for model, params in (("mt5-small", 3e8), ("mt5-base", 5.8e8)):
+        g = synthetic_grid({"mnli": 2.0}, {"xnli": ("en", "de"), "mlqa": ("en", "es")},
+                           metrics={"mlqa": ("exact_match", "f1")}, seeds=(1, 2),
+                           splits=("test",), base_model=model)
+        g["run_id"] = model + ":" + g["run_id"]
+        frames.append(g.assign(model_params=params))
+    answer = questions.model_size_robustness(pd.concat(frames, ignore_index=True))
+    assert answer.status == questions.ANSWERED, answer.status
+    table = answer.frames["scaling"]
+    assert table.loc[table["intermediate"] == "mnli", "gain"].to_numpy() == pytest.approx(2.0)
+    assert table["worst_score"].notna().all()
