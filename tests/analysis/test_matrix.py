@@ -75,3 +75,65 @@ def test_matrix_invariant_to_row_order():
     a = _matrix(df)
     b = _matrix(df.sample(frac=1.0, random_state=3))
     pd.testing.assert_frame_equal(a, b)
+
+
+def _reference_matrix(df, correction="holm", n_boot=300):
+    """The transfer matrix cell by cell with `bootstrap_ci` and `permutation_test` (the slow,
+    obviously-correct way the vectorised version must reproduce)."""
+    from xfer_analysis.analysis.frame import key_text, unique_tuple
+    from xfer_analysis.analysis.gains import paired_gains, score_rows, treatment_label
+    from xfer_analysis.analysis.scores import with_task_scores
+    from xfer_analysis.analysis.uncertainty import CORRECTIONS, bootstrap_ci, permutation_test
+
+    sel = df[(df["base_model"] == "xlm-roberta-large") & (df["split"] == "dev")]
+    gains = paired_gains(score_rows(with_task_scores(sel)))
+    gains = gains.assign(label=treatment_label(gains))
+    rows = []
+    for (label, target, met), cell in gains.groupby(
+        [gains["label"], key_text(gains["target_task"]), key_text(gains["metric"])], sort=True
+    ):
+        ci = bootstrap_ci(cell, n_boot=n_boot)
+        langs = cell[cell["language"] != "avg"]
+        used = cell if langs.empty else langs
+        rows.append({
+            "intermediate": label, "target_task": target, "metric": met, "gain": ci.estimate,
+            "value": used.groupby("language")["value"].mean().mean(),
+            "baseline_value": used.groupby("language")["baseline_value"].mean().mean(),
+            "ci_low": ci.low, "ci_high": ci.high, "ci_note": ci.note,
+            "p_value": permutation_test(cell).p_value, "n_seeds": ci.n_seeds,
+            "n_languages": ci.n_languages, "n_pairs": len(used),
+            "rows": unique_tuple(list(used["row"]) + list(used["baseline_row"])),
+            "sources": unique_tuple(list(used["source"]) + list(used["baseline_source"])),
+        })
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = CORRECTIONS[correction](out["p_value"].to_numpy(dtype=float))
+    return out
+
+
+def test_vectorised_matrix_equals_cell_by_cell_reference():
+    targets = {**TARGETS, "panx": ["en", "de", "fr", "ru", "sw", "ur", "ar", "bg", "el", "es",
+                                   "hi", "ja", "ko", "zh", "th", "tr", "vi", "it", "nl"],
+               "pawsx": ["avg"], "udpos": ["de"]}
+    df = synthetic_grid({"squad": 3.0, "mnli": {"xnli": 0.0, "xquad": -1.0}, "qqp": 0.2},
+                        targets, metrics={"xquad": ["exact_match", "f1"], "panx": ["f1"],
+                                          "udpos": ["f1"]},
+                        seeds=(1, 2, 10), noise=1.0, rng_seed=5)
+    df = df.drop(df.sample(frac=0.15, random_state=2).index)  # missing pairs: NaN grid cells
+    got = _matrix(df)
+    want = _reference_matrix(df)
+    assert (got["n_languages"] > 16).any()  # Monte Carlo permutation cells are covered
+    assert set(got["ci_note"].dropna()) == {"source publishes only an average",
+                                            "a single paired observation (one language, one seed)"}
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_exact=False,
+                                  rtol=1e-12, atol=1e-12, check_dtype=False)
+
+
+def test_aggregate_targets_are_left_out():
+    df = _grid(noise=0.5)
+    rows = df[df["target_task"] == "xnli"].drop_duplicates(["intermediate", "seed"])
+    aggregate = rows.assign(target_task="xtreme:classification", language="avg",
+                            metric="score")
+    other = rows.assign(target_task="xtreme", language="avg", metric="score")
+    m = _matrix(pd.concat([df, aggregate, other], ignore_index=True))
+    pd.testing.assert_frame_equal(m, _matrix(df))
+    assert _matrix(pd.concat([df, aggregate], ignore_index=True), metric="score").empty

@@ -11,6 +11,8 @@ from xfer_analysis.analysis.gains import (
     pair_keys,
     paired_gains,
     score_rows,
+    source_options,
+    task_rows,
     treatment_label,
 )
 from xfer_analysis.analysis.matrix import MATRIX_COLUMNS, transfer_matrix
@@ -56,8 +58,10 @@ __all__ = [
     "score_rows",
     "selection_curve",
     "sign_test",
+    "source_options",
     "synthetic_grid",
     "task_count_points",
+    "task_rows",
     "transfer_matrix",
     "treatment_label",
     "with_task_scores",

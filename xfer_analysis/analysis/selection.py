@@ -4,13 +4,14 @@ intermediate tasks on one split and scoring it on another, over all k-subsets (e
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from math import comb
 
 import numpy as np
 import pandas as pd
 
-from xfer_analysis.analysis.frame import AVERAGE_LANGUAGE, key_text
-from xfer_analysis.analysis.gains import treatment_label
+from xfer_analysis.analysis.frame import AVERAGE_LANGUAGE, key_text, require_columns
+from xfer_analysis.analysis.gains import check_one_source, task_rows, treatment_label
 from xfer_analysis.analysis.uncertainty import ONLY_AVERAGE
 from xfer_analysis.errors import InputError
 
@@ -75,11 +76,32 @@ def selection_curve(
     n_boot: int = 500,
     level: float = 0.95,
     rng_seed: int = 0,
+    by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Expected best-of-k gain for k = 1..n (n = arms common to all targets), averaged over
-    targets, from a `paired_gains` frame of one model and one metric per target. Each target
-    selects on `select_split` and is scored on `eval_split` when every arm has it, else on
-    `select_split`. Interval: bootstrap over seeds then languages, per target and split."""
+    targets, from a `paired_gains` frame of one model and one metric per target (aggregate
+    targets left out). Each target selects on `select_split` and is scored on `eval_split` when
+    every arm has it, else on `select_split`. Interval: bootstrap over seeds then languages, per
+    target and split. An arm's gains on a target never mix source pairings (InputError): filter
+    to one source, or pass `by=("source",)` for one curve per source (groups without
+    `select_split` rows are left out), the `by` columns first."""
+    gains = task_rows(gains)
+    if not by:
+        return _curve(gains, select_split, eval_split, n_boot, level, rng_seed)
+    require_columns(gains, by, "selection_curve")
+    frames = []
+    for key, part in gains.groupby([key_text(gains[c]) for c in by], sort=True):
+        if (part["split"].astype(str) == select_split).any():
+            curve = _curve(part, select_split, eval_split, n_boot, level, rng_seed)
+            frames.append(curve.assign(**dict(zip(by, key, strict=True))))
+    columns = [*by, *SELECTION_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(
+        columns=columns)
+
+
+def _curve(gains: pd.DataFrame, select_split: str, eval_split: str, n_boot: int, level: float,
+           rng_seed: int) -> pd.DataFrame:
+    """`selection_curve` of one group of gains."""
     gains = gains.assign(label=treatment_label(gains))
     selected = gains[gains["split"].astype(str) == select_split]
     if selected.empty:
@@ -92,6 +114,9 @@ def selection_curve(
     arms = sorted(set.intersection(*(set(a) for a in per_target.values())))
     if not arms:
         raise InputError("no intermediate task is present for every target", field="intermediate")
+    used = gains[gains["label"].isin(arms)
+                 & gains["split"].astype(str).isin([select_split, eval_split])]
+    check_one_source(used, ["target_task", "label", "split"], "selection_curve")
     rng = np.random.default_rng(rng_seed)
     targets, splits, points, reps, note = [], [], [], [], None
     for target in per_target:
