@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from xfer_analysis.analysis.matrix import transfer_matrix
@@ -60,3 +61,12 @@ def test_absolute_values_can_be_shown(matrix):
     low, high = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
     assert high == pytest.approx(matrix["value"].abs().max()) and low == -high
     assert all(not math.isnan(c["value"]) for c in _data(spec))
+
+
+def test_overlapping_cells_are_refused(matrix):
+    from xfer_analysis.errors import InputError
+
+    twice = matrix.assign(source="a")
+    twice = pd.concat([twice, matrix.assign(source="b")], ignore_index=True)
+    with pytest.raises(InputError, match="one source at a time"):
+        heatmap(twice)

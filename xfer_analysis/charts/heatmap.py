@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from xfer_analysis.charts._data import chart_frame, symmetric_limit
+from xfer_analysis.errors import InputError
 
 DIVERGING_SCHEME = "blueorange"
 SIGNIFICANCE_MARK = "*"
@@ -33,6 +34,10 @@ def heatmap(
     `*` where `significant` is yes, tooltips with interval, p, n and the source rows."""
     needed = [x, y, value]
     data = chart_frame(matrix, needed)
+    if data.duplicated([x, y]).any():
+        raise InputError(
+            f"heatmap has several rows per ({y}, {x}) cell (e.g. a by=('source',) matrix); "
+            "draw one source at a time", field="source")
     limit = symmetric_limit(data[value])
     if "significant" in data.columns:
         data["mark"] = (data["significant"] == "yes").map({True: SIGNIFICANCE_MARK, False: ""})
