@@ -20,9 +20,9 @@ from xfer_analysis.results.schema import (
     SPLITS,
     canonical,
     empty_table,
-    validate,
 )
 from xfer_analysis.results.store import Store, default_store_path
+from xfer_analysis.results.validation import validate
 
 __all__ = [
     "COLUMNS",

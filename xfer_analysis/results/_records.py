@@ -8,7 +8,8 @@ import pandas as pd
 
 from xfer_analysis.errors import InputError
 from xfer_analysis.results.scale import infer_file_scale, parse_scale, to_percent
-from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, validate
+from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN
+from xfer_analysis.results.validation import validate
 
 
 def apply_run_meta(records: list[dict], run_meta: Mapping[str, object], path: str) -> None:

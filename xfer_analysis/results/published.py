@@ -16,7 +16,7 @@ import pandas as pd
 
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
-from xfer_analysis.results.schema import validate
+from xfer_analysis.results.validation import validate
 
 DATA_ENV = "XFER_DATA"
 SOURCE_COLUMNS = ("id", "citation", "location", "confidence", "note")

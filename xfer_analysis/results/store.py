@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from xfer_analysis.errors import InputError, StoreError, UnknownNameError
@@ -23,10 +25,12 @@ from xfer_analysis.results.schema import (
     COLUMNS,
     KEY_COLUMNS,
     canonical,
+    cast,
     empty_table,
+    key_codes,
     key_strings,
-    validate,
 )
+from xfer_analysis.results.validation import validate
 
 STORE_ENV = "XFER_STORE"
 LOCK_TIMEOUT_S = 300.0
@@ -35,6 +39,7 @@ _SQL_TYPES = {
     "value": "DOUBLE", "model_params": "DOUBLE", "intermediate_examples": "BIGINT",
     "seed": "BIGINT",
 }
+_ARROW_TYPES = {pa.int64(): pd.Int64Dtype()}
 _DDL = (
     "CREATE TABLE IF NOT EXISTS results ("
     + ", ".join(f'"{c}" {_SQL_TYPES.get(c, "VARCHAR")}' for c in COLUMNS)
@@ -145,7 +150,10 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot write store {self.path}: {exc}") from None
 
-    def _read(self, sql: str, params: list[object]) -> pd.DataFrame | None:
+    def _read(self, sql: str, params: list[object], *, arrow: bool = False
+              ) -> pd.DataFrame | None:
+        """Rows of one query (None when the store has no results yet); `arrow` reads through
+        Arrow, which keeps text as Arrow-backed strings and gives BIGINT columns as Int64."""
         if not self.path.exists():
             return None
         lock = self._locked()
@@ -154,8 +162,13 @@ class Store:
             try:
                 has = con.execute(
                     "SELECT count(*) FROM information_schema.tables WHERE table_name = 'results'"
-                ).fetchone()[0]
-                return con.execute(sql, params).df() if has else None
+                ).fetchall()[0][0]
+                if not has:
+                    return None
+                if arrow:
+                    rows = con.sql(sql, params=params or None).to_arrow_table()
+                    return rows.to_pandas(types_mapper=_ARROW_TYPES.get)
+                return con.execute(sql, params).df()
             except duckdb.Error as exc:
                 raise StoreError(f"cannot read store {self.path}: {exc}") from None
             finally:
@@ -163,8 +176,13 @@ class Store:
         finally:
             lock.release()
 
-    def table(self, **filters: object) -> pd.DataFrame:
-        """The stored results (columns COLUMNS), filtered by column=value or column=[values]."""
+    def table(self, *, ordered: bool = True, **filters: object) -> pd.DataFrame:
+        """The stored results (columns COLUMNS), filtered by column=value or column=[values].
+
+        Rows come sorted by KEY_COLUMNS (`ordered=False`: in storage order, for callers that
+        sort a larger table anyway). They were validated when added, so reading them back
+        checks only the columns and dtypes.
+        """
         where, params = [], []
         for col, want in filters.items():
             if want is None:
@@ -179,11 +197,13 @@ class Store:
         sql = f"SELECT {cols} FROM results"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY " + ", ".join(f'"{c}"' for c in KEY_COLUMNS)
-        df = self._read(sql, params)
+        df = self._read(sql, params, arrow=True)
         if df is None:
             return empty_table()
-        return _retype(df)
+        df = self._conform(df)
+        if not ordered:
+            return df
+        return df.take(np.argsort(key_codes(df), kind="stable")).reset_index(drop=True)
 
     def imports(self) -> pd.DataFrame:
         """One row per import that added content: hash, origin, time, rows added, rows in file."""
@@ -199,7 +219,15 @@ class Store:
         return 0 if df is None else int(df["n"].iat[0])
 
 
-def _retype(df: pd.DataFrame) -> pd.DataFrame:
-    out = empty_table()
-    return pd.concat([out, df[list(COLUMNS)]], ignore_index=True).astype(out.dtypes.to_dict())
+    def _conform(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Stored rows as read: validated when added, so only columns and dtypes are checked."""
+        if tuple(df.columns) != COLUMNS:
+            raise StoreError(f"store {self.path} has columns {', '.join(map(str, df.columns))}; "
+                             f"expected {', '.join(COLUMNS)}")
+        if df.dtypes.equals(_DTYPES):
+            return df
+        return cast(df)
+
+
+_DTYPES = empty_table().dtypes
 

@@ -1,0 +1,303 @@
+"""`validate`: check and canonicalise a whole results table with column operations.
+
+Each column is checked at once: missing cells by mask, names canonicalised through a mapping
+over the column's *unique* values, numbers parsed once per distinct text, ranges and task
+combinations checked with masks, duplicate keys found with `duplicated`. The first offending
+row (in file order) is then re-checked by the one-row rules in `_row_error`, so its message
+names file, line or record, field and reason exactly as the rules word them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from xfer_analysis import tasks
+from xfer_analysis.errors import InputError, UnknownNameError
+from xfer_analysis.results.schema import (
+    CANON,
+    COLUMNS,
+    DEFAULTS,
+    KEY_COLUMNS,
+    LINE_COLUMN,
+    RECORD_COLUMN,
+    REQUIRED,
+    cast,
+    is_missing,
+)
+
+_FLOATS = ("value", "model_params")
+_INTEGERS = ("seed", "intermediate_examples")
+_FREE_TEXT = ("run_id", "source", "note")
+_CELL_ERRORS = (TypeError, ValueError, OverflowError, UnknownNameError)
+_OK, _MISSING, _BAD = 0, 1, 2
+
+
+class _Where:
+    """Names the file and line/record of row `i` in error messages."""
+
+    def __init__(self, df: pd.DataFrame, origin: str | None) -> None:
+        self.origin = origin
+        self.lines = df.get(LINE_COLUMN)
+        self.records = df.get(RECORD_COLUMN)
+
+    def _line(self, i: int) -> int | None:
+        line = None if self.lines is None else self.lines.iat[i]
+        return None if line is None or pd.isna(line) else int(line)
+
+    def _record(self, i: int) -> object:
+        return None if self.records is None else self.records.iat[i]
+
+    def error(self, i: int, field: str | None, reason: str) -> InputError:
+        line, record = self._line(i), self._record(i)
+        where = "" if line is not None or record is None else f"record {record}: "
+        if line is None and record is None:
+            where = f"record {i + 1}: "
+        return InputError(where + reason, path=self.origin, line=line, field=field)
+
+    def label(self, i: int) -> str:
+        line, record = self._line(i), self._record(i)
+        if line is not None:
+            return f"line {line}"
+        return f"record {record if record is not None else i + 1}"
+
+
+def _number(v: object, *, integer: bool) -> float | int:
+    if isinstance(v, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(v, str):
+        v = v.strip()
+    x = float(v)  # raises ValueError/TypeError on junk
+    if not math.isfinite(x):
+        raise ValueError("not a finite number")
+    if integer:
+        if x != int(x):
+            raise ValueError("not an integer")
+        return int(x)
+    return x
+
+
+def _cell(column: str, v: object) -> object:
+    """One non-missing cell of `column`, checked and canonical (raises one of _CELL_ERRORS)."""
+    if isinstance(v, list | dict | tuple | set):
+        raise ValueError(f"expected a single value, got a {type(v).__name__}")
+    if column in _FLOATS:
+        return _number(v, integer=False)
+    if column in _INTEGERS:
+        x = _number(v, integer=True)
+        if x < 0:
+            raise ValueError("must be >= 0")
+        return x
+    if not isinstance(v, str):
+        if isinstance(v, float | int) and column not in _FREE_TEXT:
+            raise ValueError(f"expected text, got the number {v!r}")
+        v = str(v)
+    v = v.strip()
+    return CANON[column](v) if column in CANON else v
+
+
+def _default(column: str, origin: str | None) -> object:
+    if column == "run_id":
+        return f"file:{origin}" if origin else "unnamed"
+    if column == "source":
+        return f"file:{origin}" if origin else "user"
+    return DEFAULTS.get(column)
+
+
+def _judge(column: str, v: object) -> tuple[int, object]:
+    """(state, canonical cell) of one cell: state _OK, _MISSING or _BAD."""
+    if is_missing(v):
+        return _MISSING, None
+    try:
+        return _OK, _cell(column, v)
+    except _CELL_ERRORS:
+        return _BAD, None
+
+
+def _by_unique(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """States and cells of a column judged once per distinct value (`pd.factorize`)."""
+    codes, uniques = pd.factorize(raw)
+    judged = [_judge(column, u) for u in uniques] + [(_MISSING, None)]  # code -1: NaN/None
+    states = np.fromiter((s for s, _ in judged), dtype=np.int8, count=len(judged))
+    cells = np.empty(len(judged), dtype=object)
+    cells[:] = [v for _, v in judged]
+    return states[codes], cells[codes]
+
+
+def _elementwise(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """States and cells judged cell by cell (mixed-type columns, e.g. JSON, where 1 == True)."""
+    judged = [_judge(column, v) for v in raw.tolist()]
+    states = np.fromiter((s for s, _ in judged), dtype=np.int8, count=len(judged))
+    cells = np.empty(len(judged), dtype=object)
+    cells[:] = [v for _, v in judged]
+    return states, cells
+
+
+def _numeric(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """States and cells of a number column that already holds numbers, by masks."""
+    x = raw.to_numpy(dtype="float64", na_value=np.nan)
+    missing = raw.isna().to_numpy(dtype=bool)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(x)
+        if column in _INTEGERS:
+            bad |= (x != np.trunc(x)) | (x < 0)
+    states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
+    return states, x
+
+
+def _distinct_values_suffice(raw: pd.Series) -> bool:
+    """Whether judging distinct values is exact: a typed column or all text (no 1 == True)."""
+    if not pd.api.types.is_object_dtype(raw.dtype):
+        return True
+    return pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty")
+
+
+def _check_column(column: str, raw: pd.Series, origin: str | None) -> tuple[pd.Series, np.ndarray]:
+    """The checked, canonical cells of one column and the mask of rows where a cell is bad."""
+    dtype = raw.dtype
+    numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    if numeric and column in (*_FLOATS, *_INTEGERS):
+        states, cells = _numeric(column, raw)
+    elif _distinct_values_suffice(raw):
+        states, cells = _by_unique(column, raw)
+    else:
+        states, cells = _elementwise(column, raw)
+    missing = states == _MISSING
+    bad = (states == _BAD) | (missing if column in REQUIRED else False)
+    fill = missing | bad
+    if fill.any():
+        cells = cells.astype(object)
+        cells[fill] = _default(column, origin)
+    return pd.Series(cells), bad
+
+
+def _task_field_mask(frame: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+    """Rows (among `ok`) whose metric or language does not fit their target task or aggregate."""
+    bad = np.zeros(len(frame), dtype=bool)
+    if not ok.any():
+        return bad
+    sub = frame.loc[ok, ["target_task", "language", "metric"]]
+    codes = [pd.factorize(sub[c]) for c in sub.columns]
+    sizes = [len(u) for _, u in codes]
+    combined = (codes[0][0].astype(np.int64) * sizes[1] + codes[1][0]) * sizes[2] + codes[2][0]
+    wrong = [
+        code for code in np.unique(combined)
+        if _task_fields_error(codes[0][1][code // (sizes[1] * sizes[2])],
+                              codes[1][1][(code // sizes[2]) % sizes[1]],
+                              codes[2][1][code % sizes[2]]) is not None
+    ]
+    bad[ok] = np.isin(combined, wrong)
+    return bad
+
+
+def _task_fields_error(name: str, language: str, metric: str) -> tuple[str, str] | None:
+    """(field, reason) when `language`/`metric` do not fit target `name`; None when they do."""
+    if tasks.is_aggregate(name):
+        if language != tasks.AVG:
+            return "language", f"aggregate {name!r} needs language 'avg'"
+        if metric != "score":
+            return "metric", f"aggregate {name!r} needs metric 'score'"
+        return None
+    task = tasks.target(name)
+    allowed = (*task.metrics, task.score_metric)
+    if metric not in allowed:
+        return "metric", f"{metric!r} is not a metric of {name} ({', '.join(allowed)})"
+    if language != tasks.AVG:
+        known = {code for b in task.benchmarks for code in task.languages_for(b)}
+        if language not in known:
+            return "language", f"{name} has no test data in {language!r}"
+    return None
+
+
+def _row_error(rec: dict, i: int, where: _Where) -> InputError:
+    """The first error of one record under the one-row rules, worded for the user."""
+    row: dict[str, object] = {}
+    for c in COLUMNS:
+        v = rec.get(c)
+        if is_missing(v):
+            if c in REQUIRED:
+                return where.error(i, c, "empty value in a required column")
+            row[c] = _default(c, where.origin)
+            continue
+        try:
+            row[c] = _cell(c, v)
+        except UnknownNameError as exc:
+            return where.error(i, c, str(exc))
+        except (TypeError, ValueError, OverflowError) as exc:
+            return where.error(i, c, f"invalid value {v!r}: {exc}")
+    if not 0.0 <= row["value"] <= 100.0:
+        return where.error(i, "value", f"{row['value']!r} is outside 0-100")
+    problem = _task_fields_error(row["target_task"], row["language"], row["metric"])
+    if problem is None:
+        raise AssertionError(f"validate: record {i + 1} was flagged but passes the row rules")
+    return where.error(i, *problem)
+
+
+def validate(df: pd.DataFrame, origin: str | None = None) -> pd.DataFrame:
+    """Canonicalise and check a results table; raise InputError naming file, line, field, reason.
+
+    Missing optional columns get their defaults; exact duplicate records collapse to one;
+    records that share every key column but disagree on `value` are an error naming both.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InputError("expected a table of results", path=origin)
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise InputError(f"missing required column(s): {', '.join(missing)}", path=origin)
+    unknown = [c for c in df.columns if c not in COLUMNS and c not in (LINE_COLUMN, RECORD_COLUMN)]
+    if unknown:
+        raise InputError(
+            f"unknown column(s): {', '.join(map(str, unknown))}; known: {', '.join(COLUMNS)}",
+            path=origin,
+        )
+    df = df.reset_index(drop=True)
+    where = _Where(df, origin)
+    bad = np.zeros(len(df), dtype=bool)
+    checked: dict[str, pd.Series] = {}
+    for c in COLUMNS:
+        raw = df[c] if c in df.columns else pd.Series([None] * len(df), dtype=object)
+        checked[c], col_bad = _check_column(c, raw, origin)
+        bad |= col_bad
+    frame = pd.DataFrame(checked)
+    with np.errstate(invalid="ignore"):
+        value = frame["value"].to_numpy(dtype="float64")
+        bad |= ~((value >= 0.0) & (value <= 100.0))
+    bad |= _task_field_mask(frame, ~bad)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _row_error(df.iloc[[i]].to_dict("records")[0], i, where)
+    return _drop_duplicate_keys(cast(frame), where)
+
+
+def drop_duplicate_keys(df: pd.DataFrame, origin: str | None = None) -> pd.DataFrame:
+    """A checked table without exact repeats of a key; a key with two values is an InputError
+    naming the records (1-based rows of `df`) and `origin`."""
+    df = df.reset_index(drop=True)
+    return _drop_duplicate_keys(df, _Where(df, origin))
+
+
+def _drop_duplicate_keys(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
+    """`df` with exact repeats of a key dropped (first kept); a conflicting value is an error."""
+    keys = list(KEY_COLUMNS)
+    repeated = df.duplicated(keys, keep=False).to_numpy()
+    if not repeated.any():
+        return df
+    sub = df.loc[repeated]
+    group = sub.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    first_of_group = np.empty(group.max() + 1, dtype=np.int64)
+    _, first_pos = np.unique(group, return_index=True)
+    first_of_group[group[first_pos]] = sub.index.to_numpy()[first_pos]
+    first_row = first_of_group[group]
+    values = df["value"].to_numpy()
+    conflict = np.flatnonzero(values[sub.index.to_numpy()] != values[first_row])
+    if len(conflict):
+        i, j = int(sub.index[conflict[0]]), int(first_row[conflict[0]])
+        raise where.error(
+            i, "value",
+            f"conflicts with {where.label(j)}: same key "
+            f"({', '.join(f'{c}={df[c].iat[i]}' for c in KEY_COLUMNS)}) but value "
+            f"{float(values[i])!r} vs {float(values[j])!r}",
+        )
+    return df.loc[~df.duplicated(keys, keep="first")].reset_index(drop=True)
