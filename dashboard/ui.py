@@ -187,6 +187,22 @@ def flag(label: str, key: str, default: bool = False, *, container: Any = None) 
     return value
 
 
+def source_choice(sources: Sequence[str], *, container: Any = None) -> str | None:
+    """The one source a view shows: a URL-bound selector (first source by default) when the
+    selected rows mix several, with a line saying which is shown; sources are never blended."""
+    if not sources:
+        return None
+    if len(sources) == 1:
+        st.caption(f"Source: **{sources[0]}**")
+        return sources[0]
+    chosen = choice("Source", sources, "source", container=container,
+                    help="the loaded rows come from several sources; each is shown on its own")
+    citation = results.sources().set_index("id")["citation"].get(chosen, "not catalogued")
+    st.caption(f"Showing source **{chosen}** ({citation}), one of {len(sources)} sources of "
+               "these rows; numbers from different sources are never averaged.")
+    return chosen
+
+
 def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
     """Draw a chart with PNG/SVG (vl-convert) and CSV download buttons for exactly its data."""
     spec = chart.to_dict()

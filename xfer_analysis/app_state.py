@@ -261,16 +261,6 @@ def per_language_gains(
     return table.sort_values("gain", ascending=False, ignore_index=True)
 
 
-def task_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of single target tasks (benchmark and category aggregates left out): the heatmap's
-    columns are tasks, and an aggregate has no task-score metric to pair on."""
-    from xfer_analysis import tasks
-
-    names = frame["target_task"].astype(str)
-    aggregates = [name for name in names.unique() if tasks.is_aggregate(name)]
-    return frame[~names.isin(aggregates)]
-
-
 def scaling_trend(frame: pd.DataFrame, *, target_task: str, split: str, y: str) -> pd.DataFrame:
     """`analysis.scaling_trend` of one measure over `analysis.scaling` of one target."""
     from xfer_analysis import analysis
@@ -285,16 +275,37 @@ MIN_FIT_BUDGETS = 3
 """Distinct budgets needed before a curve is fitted (two points fit any two-parameter model)."""
 
 
-def model_gains(frame: pd.DataFrame, *, base_model: str) -> pd.DataFrame:
-    """Paired zero-shot gains (`analysis.paired_gains`) of every intermediate for one base
-    model on each target's task-score metric, every split kept (best-of-k selects on dev)."""
+def _model_rows(frame: pd.DataFrame, base_model: str, setting: str, split: str | None
+                ) -> pd.DataFrame:
+    """Rows of one base model and setting (and split, where given)."""
+    mask = ((frame["base_model"].astype(str) == base_model).to_numpy()
+            & (frame["setting"].astype(str) == setting).to_numpy())
+    if split is not None:
+        mask &= (frame["split"].astype(str) == split).to_numpy()
+    return frame[mask]
+
+
+def treatment_sources(frame: pd.DataFrame, *, base_model: str, setting: str = "zero-shot",
+                      split: str | None = None) -> list[str]:
+    """The treatment sources among one model's rows (`analysis.source_options`): a view shows
+    one of them at a time, because a cell never combines gains of two sources."""
     from xfer_analysis import analysis
 
-    chosen = frame[(frame["base_model"].astype(str) == base_model)
-                   & (frame["setting"].astype(str) == "zero-shot")]
+    return analysis.source_options(_model_rows(frame, base_model, setting, split))
+
+
+def model_gains(frame: pd.DataFrame, *, base_model: str, source: str | None = None
+                ) -> pd.DataFrame:
+    """Paired zero-shot gains (`analysis.paired_gains`) of every intermediate for one base
+    model on each target's task-score metric, every split kept (best-of-k selects on dev);
+    only the treatment rows of `source` where given."""
+    from xfer_analysis import analysis
+
+    chosen = _model_rows(frame, base_model, "zero-shot", None)
     if chosen.empty or not (chosen["intermediate"].astype(str) == "none").any():
         return pd.DataFrame()
-    return analysis.paired_gains(analysis.score_rows(analysis.with_task_scores(chosen)))
+    gains = analysis.paired_gains(analysis.score_rows(analysis.with_task_scores(chosen)))
+    return gains if source is None else gains[gains["source"].astype(str) == source]
 
 
 def intermediate_gains(gains: pd.DataFrame, *, split: str) -> pd.DataFrame:
@@ -397,8 +408,11 @@ def budget_comparison(per_intermediate: pd.DataFrame, *, intermediate: str) -> p
     return analysis.compare_at_budget(tasks_fit, examples_fit)
 
 
-def best_of_k(gains: pd.DataFrame) -> pd.DataFrame:
-    """`analysis.selection_curve` (select on dev, score on test) of one model's gains."""
+def best_of_k(gains: pd.DataFrame, *, select_split: str = "dev") -> pd.DataFrame:
+    """`analysis.selection_curve` of one model's gains: select on `select_split`, score on
+    test where every arm has test scores (else on `select_split`: see `eval_splits`)."""
     from xfer_analysis import analysis
 
-    return pd.DataFrame() if gains.empty else analysis.selection_curve(gains)
+    if gains.empty:
+        return pd.DataFrame()
+    return analysis.selection_curve(gains, select_split=select_split)

@@ -3,8 +3,9 @@
 import streamlit as st
 import ui
 
-from xfer_analysis import app_state, charts
+from xfer_analysis import analysis, app_state, charts
 from xfer_analysis.analysis.matrix import transfer_matrix
+from xfer_analysis.errors import XferError
 from xfer_analysis.tasks.intermediates import BEST_PER_TARGET
 
 TASK_SCORE = "task score"
@@ -12,7 +13,7 @@ AVERAGE = "average over languages"
 SHOW = {"gain over the baseline": "gain", "absolute score": "value"}
 
 st.title("Transfer heatmap")
-loaded = ui.derive(app_state.task_rows, ui.data())
+loaded = ui.derive(analysis.task_rows, ui.data())
 options = ui.compute(app_state.column_values, loaded,
                      columns=("base_model", "split", "setting", "metric", "language"))
 top = st.columns(4)
@@ -21,17 +22,23 @@ base_model = ui.choice("Base model", options["base_model"], "model", "xlm-robert
 split = ui.choice("Split", options["split"], "split", "dev", container=top[1])
 setting = ui.choice("Setting", options["setting"], "setting", "zero-shot", container=top[2])
 show = ui.choice("Show", list(SHOW), "show", container=top[3])
-bottom = st.columns(3)
+bottom = st.columns(4)
 metric = ui.choice("Metric", [TASK_SCORE, *options["metric"]], "metric", container=bottom[0],
                    help="task score = each target's official score (QA: mean of EM and F1)")
 language = ui.choice("Language", [AVERAGE, *options["language"]], "lang", container=bottom[1])
 correction = ui.choice("Multiple-testing correction", ["holm", "bh"], "corr", container=bottom[2])
+source = ui.source_choice(ui.compute(app_state.treatment_sources, loaded, base_model=base_model,
+                                     setting=setting, split=split), container=bottom[3])
 
-matrix = ui.compute(
-    transfer_matrix, loaded, base_model=base_model, split=split, setting=setting,
-    metric=None if metric == TASK_SCORE else metric,
-    language=None if language == AVERAGE else language, correction=correction,
-)
+try:
+    matrix = ui.compute(
+        transfer_matrix, loaded, base_model=base_model, split=split, setting=setting,
+        metric=None if metric == TASK_SCORE else metric,
+        language=None if language == AVERAGE else language, correction=correction, source=source,
+    )
+except XferError as exc:
+    st.error(f"No heatmap: {exc}")
+    st.stop()
 
 GRID_HELP = (
     "fill `data/templates/phang2020_dev_grid.csv` with the paper's numbers and run "

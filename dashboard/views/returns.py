@@ -4,7 +4,7 @@ curves with intervals, the matched-budget comparison and the best-of-k selection
 import streamlit as st
 import ui
 
-from xfer_analysis import app_state, charts
+from xfer_analysis import analysis, app_state, charts
 from xfer_analysis.errors import XferError
 
 HOW = ("upload or run a grid with several intermediate sets and data sizes "
@@ -30,15 +30,17 @@ def fitted_plot(points, x: str, curve, table, name: str, *, log_x: bool = False)
 
 
 st.title("Diminishing returns")
-loaded = ui.derive(app_state.task_rows, ui.data())
+loaded = ui.derive(analysis.task_rows, ui.data())
 options = ui.compute(app_state.column_values, loaded, columns=("base_model", "split"))
-top = st.columns(2)
+top = st.columns(3)
 base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
                        container=top[0])
 split = ui.choice("Split", options["split"], "split", "dev", container=top[1])
+source = ui.source_choice(ui.compute(app_state.treatment_sources, loaded, base_model=base_model,
+                                     split=split), container=top[2])
 
 try:
-    gains = ui.computed(app_state.model_gains, loaded, base_model=base_model)
+    gains = ui.computed(app_state.model_gains, loaded, base_model=base_model, source=source)
     per = ui.computed(app_state.intermediate_gains, gains, split=split)
 except XferError as exc:
     st.warning(f"No gains for {base_model}: {exc}")
@@ -79,12 +81,17 @@ else:
 
 st.subheader("Best-of-k selection curve")
 try:
-    selection = ui.compute(app_state.best_of_k, gains)
+    selection = ui.compute(app_state.best_of_k, gains, select_split=split)
 except XferError as exc:
     st.warning(f"No selection curve: {exc}")
 else:
     if selection.empty:
         ui.missing(f"no single-task gains for {base_model} to select from.", HOW)
     else:
+        scored = ", ".join(selection["eval_splits"].iloc[0])
+        st.caption(f"Expected gain of the best of k intermediate tasks, selected on {split} and "
+                   f"scored on {scored}.")
+        if scored == split:
+            st.warning("Selected and scored on the same split: an optimistic (oracle) curve.")
         ui.show_chart(charts.curve(selection, x="k", y="gain"), "best-of-k")
         st.dataframe(selection, hide_index=True)

@@ -80,3 +80,25 @@ def chart_frames(at: AppTest) -> list[pd.DataFrame]:
         for dataset in chart.proto.datasets:
             frames.append(pa.ipc.open_stream(dataset.data.data).read_pandas())
     return frames
+
+
+def open_link(page: str, **params: str) -> AppTest:
+    """A new session opening `page` with URL query params, as a copied link does. AppTest
+    resolves a page registered with a custom `url_path` only after a first run, so the new
+    session first runs the default page with the same URL."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update(params)
+    at.run()
+    return at.switch_page(page).run()
+
+
+def go_to(at: AppTest, page: str) -> AppTest:
+    """Switch pages the way the browser's navigation does: the query string is dropped."""
+    at.query_params.clear()
+    return at.switch_page(page).run()
+
+
+def widget_values(at: AppTest) -> dict[str, object]:
+    """Key -> value of every keyed selectbox, multiselect and toggle on the page."""
+    widgets = [*at.selectbox, *at.multiselect, *at.toggle]
+    return {widget.key: widget.value for widget in widgets if widget.key}

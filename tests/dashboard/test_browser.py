@@ -43,7 +43,7 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 90.0) -> 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_heatmap_is_drawn_in_headless_chromium(grid_store: Path, tmp_path: Path,
+def test_heatmap_is_drawn_and_filters_survive_page_switches(grid_store: Path, tmp_path: Path,
                                                repo_root: Path) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
@@ -65,13 +65,19 @@ def test_heatmap_is_drawn_in_headless_chromium(grid_store: Path, tmp_path: Path,
             except Exception as exc:  # any launch failure means: no usable browser here
                 pytest.skip(f"headless Chromium could not be launched: {exc}")
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/heatmap?model=xlm-roberta-large&split=dev", timeout=60_000)
+            page.goto(f"{url}/heatmap?model=xlm-roberta-large&split=dev&lang=de", timeout=60_000)
             page.wait_for_selector(CHART, state="visible", timeout=90_000)
             page.wait_for_timeout(1500)
             screenshot = tmp_path / "dashboard.png"
             page.screenshot(path=str(screenshot), full_page=True)
             assert page.locator(CHART).count() >= 1
             assert page.get_by_text("Transfer heatmap").count() >= 1
+            assert "lang=de" in page.url
+            page.get_by_role("link", name="Per-language").click()
+            page.wait_for_url("**/per-language?*model=xlm-roberta-large*", timeout=60_000)
+            page.get_by_role("link", name="Transfer heatmap").click()
+            page.wait_for_url("**/heatmap?*lang=de*", timeout=60_000)
+            page.wait_for_selector(CHART, state="visible", timeout=90_000)
             browser.close()
         artifacts = repo_root / "artifacts"
         artifacts.mkdir(exist_ok=True)

@@ -1,0 +1,70 @@
+"""Sources are never averaged: where the selected rows mix sources, the heatmap and the
+returns page show one source (a URL-bound selector, first source by default) and say which."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from dashboard_helpers import chart_frames, open_link
+
+from xfer_analysis import results
+from xfer_analysis.analysis.matrix import transfer_matrix
+
+LINK = {"model": "xlm-roberta-large", "split": "test"}
+
+
+def _source_box(at):
+    return next(box for box in at.selectbox if box.key == "source")
+
+
+def _cells(at) -> pd.DataFrame:
+    (cells,) = [f for f in chart_frames(at) if {"intermediate", "target_task"} <= set(f.columns)]
+    return cells.set_index(["intermediate", "target_task"]).sort_index()
+
+
+def _assert_only(cells: pd.DataFrame, chosen: str, others: list[str]) -> None:
+    for sources in cells["sources"]:
+        assert chosen in sources
+        assert not any(other in sources.split("; ") for other in others), sources
+
+
+def test_heatmap_shows_one_source_and_says_which(published_only) -> None:
+    at = open_link("views/heatmap.py", **LINK)
+    assert not at.exception
+    box = _source_box(at)
+    assert len(box.options) > 1 and box.options == sorted(box.options)
+    first = box.value
+    assert first == box.options[0]
+    assert any(f"Showing source **{first}**" in c.value for c in at.caption)
+    before = _cells(at)
+    _assert_only(before, first, [o for o in box.options if o != first])
+    published = results.load(include_published=True)
+    expected = transfer_matrix(published, base_model="xlm-roberta-large", split="test",
+                               source=first).set_index(["intermediate", "target_task"])
+    assert before["gain"].to_numpy() == pytest.approx(expected.sort_index()["gain"].to_numpy())
+
+    other = next(o for o in box.options if o.startswith("rembert"))
+    box.set_value(other).run()
+    assert not at.exception
+    assert at.query_params["source"] == other
+    after = _cells(at)
+    _assert_only(after, other, [o for o in box.options if o != other])
+    common = before.index.intersection(after.index)
+    assert len(common) and not (before.loc[common, "gain"] == after.loc[common, "gain"]).all()
+
+
+def test_returns_page_shows_one_source(published_only) -> None:
+    at = open_link("views/returns.py", **LINK)
+    assert not at.exception
+    box = _source_box(at)
+    first = box.value
+    assert first == sorted(box.options)[0]
+    assert any(f"Showing source **{first}**" in c.value for c in at.caption)
+    (before,) = [f for f in chart_frames(at) if "k" in f.columns]
+    other = next(o for o in box.options if o.startswith("rembert"))
+    box.set_value(other).run()
+    assert not at.exception
+    assert any(f"Showing source **{other}**" in c.value for c in at.caption)
+    (after,) = [f for f in chart_frames(at) if "k" in f.columns]
+    assert list(after["k"]) == list(before["k"])
+    assert not after["gain"].equals(before["gain"])
