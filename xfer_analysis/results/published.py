@@ -12,6 +12,7 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xfer_analysis import tasks
@@ -97,9 +98,10 @@ def with_model_params(df: pd.DataFrame) -> pd.DataFrame:
     if not missing.any():
         return df
     counts = model_params().set_index("base_model")["params"]
-    out = df.copy()
-    out.loc[missing, "model_params"] = out.loc[missing, "base_model"].map(counts)
-    return out
+    codes, names = pd.factorize(df["base_model"])
+    per_name = pd.Series(names).map(counts).to_numpy(dtype="float64")
+    filled = np.where(codes >= 0, per_name[codes], np.nan)
+    return df.assign(model_params=df["model_params"].where(~missing, filled))
 
 
 def sources() -> pd.DataFrame:

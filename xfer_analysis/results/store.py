@@ -15,19 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from xfer_analysis.errors import InputError, StoreError, UnknownNameError
+from xfer_analysis.results._arrow import SCHEMA, sort_by_key, to_frame
 from xfer_analysis.results.schema import (
     COLUMNS,
     KEY_COLUMNS,
     canonical,
-    cast,
-    empty_table,
-    key_codes,
     key_strings,
 )
 from xfer_analysis.results.validation import validate
@@ -39,7 +36,6 @@ _SQL_TYPES = {
     "value": "DOUBLE", "model_params": "DOUBLE", "intermediate_examples": "BIGINT",
     "seed": "BIGINT",
 }
-_ARROW_TYPES = {pa.int64(): pd.Int64Dtype()}
 _DDL = (
     "CREATE TABLE IF NOT EXISTS results ("
     + ", ".join(f'"{c}" {_SQL_TYPES.get(c, "VARCHAR")}' for c in COLUMNS)
@@ -151,9 +147,8 @@ class Store:
             raise StoreError(f"cannot write store {self.path}: {exc}") from None
 
     def _read(self, sql: str, params: list[object], *, arrow: bool = False
-              ) -> pd.DataFrame | None:
-        """Rows of one query (None when the store has no results yet); `arrow` reads through
-        Arrow, which keeps text as Arrow-backed strings and gives BIGINT columns as Int64."""
+              ) -> pd.DataFrame | pa.Table | None:
+        """Rows of one query as pandas (`arrow`: as an Arrow table); None before any add."""
         if not self.path.exists():
             return None
         lock = self._locked()
@@ -166,8 +161,7 @@ class Store:
                 if not has:
                     return None
                 if arrow:
-                    rows = con.sql(sql, params=params or None).to_arrow_table()
-                    return rows.to_pandas(types_mapper=_ARROW_TYPES.get)
+                    return con.sql(sql, params=params or None).to_arrow_table()
                 return con.execute(sql, params).df()
             except duckdb.Error as exc:
                 raise StoreError(f"cannot read store {self.path}: {exc}") from None
@@ -176,13 +170,8 @@ class Store:
         finally:
             lock.release()
 
-    def table(self, *, ordered: bool = True, **filters: object) -> pd.DataFrame:
-        """The stored results (columns COLUMNS), filtered by column=value or column=[values].
-
-        Rows come sorted by KEY_COLUMNS (`ordered=False`: in storage order, for callers that
-        sort a larger table anyway). They were validated when added, so reading them back
-        checks only the columns and dtypes.
-        """
+    def arrow_table(self, **filters: object) -> pa.Table:
+        """The stored rows as Arrow in storage order, filtered like `table` (no copy to pandas)."""
         where, params = [], []
         for col, want in filters.items():
             if want is None:
@@ -197,13 +186,20 @@ class Store:
         sql = f"SELECT {cols} FROM results"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        df = self._read(sql, params, arrow=True)
-        if df is None:
-            return empty_table()
-        df = self._conform(df)
-        if not ordered:
-            return df
-        return df.take(np.argsort(key_codes(df), kind="stable")).reset_index(drop=True)
+        rows = self._read(sql, params, arrow=True)
+        if rows is None:
+            return SCHEMA.empty_table()
+        if rows.schema != SCHEMA:
+            raise StoreError(f"store {self.path} holds columns {rows.schema.names} of types "
+                             f"{rows.schema.types}; expected {SCHEMA}")
+        return rows
+
+    def table(self, **filters: object) -> pd.DataFrame:
+        """The stored results (columns COLUMNS) sorted by KEY_COLUMNS, filtered by column=value
+        or column=[values]. Rows were validated when added, so reading them back checks only
+        the columns and their types."""
+        rows, _ = sort_by_key(self.arrow_table(**filters))
+        return to_frame(rows)
 
     def imports(self) -> pd.DataFrame:
         """One row per import that added content: hash, origin, time, rows added, rows in file."""
@@ -217,17 +213,3 @@ class Store:
     def __len__(self) -> int:
         df = self._read("SELECT count(*) AS n FROM results", [])
         return 0 if df is None else int(df["n"].iat[0])
-
-
-    def _conform(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Stored rows as read: validated when added, so only columns and dtypes are checked."""
-        if tuple(df.columns) != COLUMNS:
-            raise StoreError(f"store {self.path} has columns {', '.join(map(str, df.columns))}; "
-                             f"expected {', '.join(COLUMNS)}")
-        if df.dtypes.equals(_DTYPES):
-            return df
-        return cast(df)
-
-
-_DTYPES = empty_table().dtypes
-
