@@ -142,12 +142,15 @@ def is_missing(v: object) -> bool:
 
 
 def key_strings(df: pd.DataFrame) -> list[str]:
-    """One string per row joining its KEY_COLUMNS (missing values as empty text)."""
-    cols = [df[c].tolist() for c in KEY_COLUMNS]
-    return [
-        "\x1f".join("" if is_missing(v) else str(v) for v in row)
-        for row in zip(*cols, strict=True)
+    """One string per row of a validated table joining its KEY_COLUMNS (missing as empty text)."""
+    if df.empty:
+        return []
+    text = [
+        (df[c].astype("Int64") if c in ("seed", "intermediate_examples") else df[c])
+        .astype("str").fillna("")
+        for c in KEY_COLUMNS
     ]
+    return text[0].str.cat(text[1:], sep="\x1f").tolist()
 
 
 def key_codes(df: pd.DataFrame) -> np.ndarray:
