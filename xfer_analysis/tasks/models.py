@@ -63,7 +63,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "mt5-xl": ("mT5-XL", "google/mt5-xl"),
     "mt5-xxl": ("mT5-XXL", "google/mt5-xxl"),
     "filter-self-teaching": ("FILTER + Self-Teaching", "FILTER+Self-Teaching", "FILTER"),
-    "tiny-xlm-roberta": (),
+    "tiny-xlm-roberta": ("tiny XLM-R (test)",),
 }
 _INDEX = build_index("base model", _ALIASES)
 
