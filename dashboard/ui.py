@@ -7,6 +7,7 @@ and how a chart is shown and exported.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import streamlit as st
 import vl_convert
 
 from xfer_analysis import app_state, results
+from xfer_analysis.results.published import published_dir
 
 UPLOADS_KEY = "xfer.uploads"
 STORE_KEY = "xfer.store_path"
@@ -34,15 +36,23 @@ class Data:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading results ...")
-def _base(store_path: str | None, fingerprint: str) -> tuple[pd.DataFrame, str]:
-    """Published data plus the store at `store_path`, read once per store state (`fingerprint`).
+def _base(store_path: str | None, key: str) -> pd.DataFrame:
+    """Published data plus the store at `store_path`, read once per `key` (`base_key`).
 
     A resource cache, not a data cache: the table can have a million rows, and a data cache
     would copy it on every rerun. Callers never modify the returned frame.
     """
     store = results.Store(store_path) if store_path else None
-    frame = results.load(store=store, include_published=True)
-    return frame, app_state.frame_digest(frame)
+    return results.load(store=store, include_published=True)
+
+
+def base_key(store_path: str | None) -> str:
+    """The cache key of the base table: stat fingerprints of the store and of the shipped
+    published data (file names, sizes, modification times; no content is read), so a write
+    to either changes it and nothing is hashed row by row."""
+    store = app_state.path_fingerprint(store_path) if store_path else "none"
+    return app_state.digest("base", store_path or "", store,
+                            app_state.path_fingerprint(published_dir()))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -65,8 +75,8 @@ def uploads() -> dict[str, tuple[str, pd.DataFrame]]:
 def data() -> Data:
     """The table every page works on: published + store + this session's uploads."""
     path = store_path()
-    fingerprint = app_state.path_fingerprint(path) if path else "none"
-    frame, key = _base(path, fingerprint)
+    key = base_key(path)
+    frame = _base(path, key)
     origin = f"published data + store {path}" if path else "published data"
     added = uploads()
     if added:
@@ -87,19 +97,6 @@ def compute(fn: Callable, data: Data, **kwargs: Any) -> Any:
     """`fn(data.frame, **kwargs)`, cached on the data's content hash and the arguments."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     return _compute(name, data.key, tuple(sorted(kwargs.items())), fn, data.frame)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _derive(name: str, key: str, _fn: Callable, _frame: pd.DataFrame) -> pd.DataFrame:
-    """A table derived from the loaded one, computed once per (function, data hash)."""
-    return _fn(_frame)
-
-
-def derive(fn: Callable[[pd.DataFrame], pd.DataFrame], data: Data) -> Data:
-    """`fn(data.frame)` as a new Data whose key follows the parent's key and the function."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    return Data(frame=_derive(name, data.key, fn, data.frame), key=app_state.digest(data.key, name),
-                origin=data.origin)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -207,7 +204,7 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
     """Draw a chart with PNG/SVG (vl-convert) and CSV download buttons for exactly its data."""
     spec = chart.to_dict()
     st.vega_lite_chart(spec, width="stretch")
-    spec_json = chart.to_json()
+    spec_json = json.dumps(spec)
     frames = app_state.chart_data(spec)
     columns = st.columns(2 + len(frames))
     columns[0].download_button(

@@ -118,12 +118,6 @@ def path_fingerprint(path: str | os.PathLike[str]) -> str:
     return digest(*parts)
 
 
-def frame_digest(frame: pd.DataFrame) -> str:
-    """A content hash of a results table (values and column names, row order included)."""
-    row_hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    return digest(",".join(map(str, frame.columns)), row_hashes.tobytes())
-
-
 def upload_format(filename: str, kind: str | None) -> str:
     """The `results.read` format for an uploaded file: the declared kind, else its suffix.
 
@@ -171,13 +165,24 @@ def chart_data(spec: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     return {str(number): frame for number, frame in enumerate(frames, start=1)}
 
 
-def column_values(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[str]]:
-    """The distinct non-missing values of each column, as sorted strings (filter options)."""
-    return {
-        column: sorted(frame[column].dropna().astype(str).unique().tolist())
-        for column in columns
-        if column in frame.columns
-    }
+def column_values(frame: pd.DataFrame, columns: Sequence[str], *, tasks_only: bool = False
+                  ) -> dict[str, list[str]]:
+    """The distinct non-missing values of each column, as sorted strings (filter options);
+    with `tasks_only`, of single-task rows only (benchmark/category aggregates left out,
+    as `analysis.task_rows` does), without copying the table."""
+    mask = None
+    if tasks_only and "target_task" in frame.columns:
+        from xfer_analysis import tasks
+
+        names = frame["target_task"].astype(str)
+        aggregates = [name for name in names.unique() if tasks.is_aggregate(name)]
+        mask = ~names.isin(aggregates).to_numpy() if aggregates else None
+    out = {}
+    for column in columns:
+        if column in frame.columns:
+            values = frame[column] if mask is None else frame[column][mask]
+            out[column] = sorted({str(value) for value in values.dropna().unique()})
+    return out
 
 
 def read_upload(
@@ -291,7 +296,9 @@ def treatment_sources(frame: pd.DataFrame, *, base_model: str, setting: str = "z
     one of them at a time, because a cell never combines gains of two sources."""
     from xfer_analysis import analysis
 
-    return analysis.source_options(_model_rows(frame, base_model, setting, split))
+    rows = _model_rows(frame[["base_model", "setting", "split", "source", "intermediate",
+                              "target_task"]], base_model, setting, split)
+    return analysis.source_options(analysis.task_rows(rows))
 
 
 def model_gains(frame: pd.DataFrame, *, base_model: str, source: str | None = None

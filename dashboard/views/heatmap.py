@@ -4,7 +4,6 @@ import streamlit as st
 import ui
 
 from xfer_analysis import analysis, app_state, charts
-from xfer_analysis.analysis.matrix import transfer_matrix
 from xfer_analysis.errors import XferError
 from xfer_analysis.tasks.intermediates import BEST_PER_TARGET
 
@@ -13,8 +12,8 @@ AVERAGE = "average over languages"
 SHOW = {"gain over the baseline": "gain", "absolute score": "value"}
 
 st.title("Transfer heatmap")
-loaded = ui.derive(analysis.task_rows, ui.data())
-options = ui.compute(app_state.column_values, loaded,
+loaded = ui.data()
+options = ui.compute(app_state.column_values, loaded, tasks_only=True,
                      columns=("base_model", "split", "setting", "metric", "language"))
 top = st.columns(4)
 base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
@@ -32,7 +31,7 @@ source = ui.source_choice(ui.compute(app_state.treatment_sources, loaded, base_m
 
 try:
     matrix = ui.compute(
-        transfer_matrix, loaded, base_model=base_model, split=split, setting=setting,
+        analysis.transfer_matrix, loaded, base_model=base_model, split=split, setting=setting,
         metric=None if metric == TASK_SCORE else metric,
         language=None if language == AVERAGE else language, correction=correction, source=source,
     )

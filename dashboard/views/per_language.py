@@ -3,13 +3,13 @@
 import streamlit as st
 import ui
 
-from xfer_analysis import analysis, app_state, charts
+from xfer_analysis import app_state, charts
 
 GROUPS = {"language family": "family", "script": "script", "resource level": "resource_level"}
 
 st.title("Per-language gains")
-loaded = ui.derive(analysis.task_rows, ui.data())
-options = ui.compute(app_state.column_values, loaded,
+loaded = ui.data()
+options = ui.compute(app_state.column_values, loaded, tasks_only=True,
                      columns=("base_model", "split", "target_task", "intermediate"))
 top = st.columns(5)
 base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",

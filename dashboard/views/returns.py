@@ -4,7 +4,7 @@ curves with intervals, the matched-budget comparison and the best-of-k selection
 import streamlit as st
 import ui
 
-from xfer_analysis import analysis, app_state, charts
+from xfer_analysis import app_state, charts
 from xfer_analysis.errors import XferError
 
 HOW = ("upload or run a grid with several intermediate sets and data sizes "
@@ -30,8 +30,9 @@ def fitted_plot(points, x: str, curve, table, name: str, *, log_x: bool = False)
 
 
 st.title("Diminishing returns")
-loaded = ui.derive(analysis.task_rows, ui.data())
-options = ui.compute(app_state.column_values, loaded, columns=("base_model", "split"))
+loaded = ui.data()
+options = ui.compute(app_state.column_values, loaded, columns=("base_model", "split"),
+                     tasks_only=True)
 top = st.columns(3)
 base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
                        container=top[0])

@@ -10,8 +10,9 @@ MEASURES = {"task score": "score", "worst-language score": "worst_score",
             "gain over the baseline": "gain", "gain over zero-shot (setting)": "setting_gain"}
 
 st.title("Scaling")
-loaded = ui.derive(analysis.task_rows, ui.data())
-options = ui.compute(app_state.column_values, loaded, columns=("target_task", "split"))
+loaded = ui.data()
+options = ui.compute(app_state.column_values, loaded, columns=("target_task", "split"),
+                     tasks_only=True)
 top = st.columns(3)
 target = ui.choice("Target", options["target_task"], "target", "xnli", container=top[0])
 split = ui.choice("Split", options["split"], "split", "test", container=top[1])

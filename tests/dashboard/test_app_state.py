@@ -39,14 +39,6 @@ def test_flag_round_trip() -> None:
     assert app_state.parse_flag({"g": "maybe"}, "g", default=True) is True
 
 
-def test_frame_digest_follows_content() -> None:
-    frame = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
-    same = frame.copy()
-    changed = frame.assign(a=[1.0, 2.5])
-    assert app_state.frame_digest(frame) == app_state.frame_digest(same)
-    assert app_state.frame_digest(frame) != app_state.frame_digest(changed)
-
-
 def test_path_fingerprint_changes_when_the_store_is_written(tmp_path) -> None:
     store = tmp_path / "store"
     store.mkdir()
@@ -87,6 +79,16 @@ def test_filter_rows_and_column_values() -> None:
     assert app_state.filter_rows(frame, {"seed": ["2"]})["v"].tolist() == [2.0]
     assert app_state.column_values(frame, ["t", "seed", "absent"]) == {
         "t": ["pawsx", "xnli"], "seed": ["1", "2"]}
+
+
+def test_column_values_of_task_rows_leave_aggregates_out() -> None:
+    frame = pd.DataFrame({"target_task": ["xnli", "xtreme", "xtreme:qa"],
+                          "metric": ["accuracy", "score", "score"],
+                          "language": ["de", "avg", "avg"]})
+    assert app_state.column_values(frame, ["target_task", "metric", "language"],
+                                   tasks_only=True) == {
+        "target_task": ["xnli"], "metric": ["accuracy"], "language": ["de"]}
+    assert "score" in app_state.column_values(frame, ["metric"])["metric"]
 
 
 def test_chart_data_is_the_data_the_spec_embeds() -> None:
