@@ -69,8 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Binds 127.0.0.1 unless --host says otherwise.",
     )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 8501)")
-    parser.add_argument("--store", metavar="DIR", default=None,
-                        help="results store to load besides the published data")
+    parser.add_argument("--store", metavar="PATH", default=None,
+                        help="results store file to load besides the published data "
+                        "(default: $XFER_STORE)")
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
     parser.set_defaults(func=_run)
