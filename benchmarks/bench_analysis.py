@@ -13,33 +13,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import math
 import pstats
 import statistics
 import time
 
-import pandas as pd
+from large_table import large_table
 
-from xfer_analysis import tasks
 from xfer_analysis.analysis import paired_gains, transfer_matrix
-from xfer_analysis.analysis.synthetic import synthetic_grid
-
-MODELS = ("xlm-roberta-large", "xlm-roberta-base", "mt5-small", "mt5-base", "mt5-large")
-
-
-def synthetic_table(rows: int) -> pd.DataFrame:
-    """At least `rows` synthetic result rows (same generator as benchmarks/bench_dashboard.py)."""
-    targets = {t.name: list(t.languages_for("xtreme")) for t in tasks.targets("xtreme")}
-    metrics = {t.name: list(t.metrics) for t in tasks.targets("xtreme")}
-    effects = {i.name: 1.0 for i in tasks.intermediates()}
-    per_seed = sum(len(targets[t]) * len(metrics[t]) for t in targets) * (len(effects) + 1) * 2
-    seeds = range(1, math.ceil(rows / (per_seed * len(MODELS))) + 1)
-    return pd.concat(
-        [synthetic_grid(effects, targets, metrics=metrics, seeds=seeds, base_model=model,
-                        splits=("dev", "test"), noise=0.5, rng_seed=number)
-         for number, model in enumerate(MODELS)],
-        ignore_index=True,
-    )
 
 
 def timed(action) -> float:
@@ -57,7 +37,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one call")
     args = parser.parse_args()
     start = time.perf_counter()
-    df = synthetic_table(args.rows)
+    df = large_table(args.rows)
     print(f"table: {len(df):,} rows built in {time.perf_counter() - start:.1f} s")
     dev = df[(df["base_model"] == "xlm-roberta-large") & (df["split"] == "dev")]
     steps = {

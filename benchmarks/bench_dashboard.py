@@ -13,38 +13,25 @@ and `--repeat` times with caches cleared, and the time for a filter change on th
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
+from large_table import large_table
 from streamlit.testing.v1 import AppTest
 
-from xfer_analysis import results, tasks
-from xfer_analysis.analysis.synthetic import synthetic_grid
+from xfer_analysis import results
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
-MODELS = ("xlm-roberta-large", "xlm-roberta-base", "mt5-small", "mt5-base", "mt5-large")
 
 
 def synthetic_store(path: Path, rows: int) -> int:
     """Fill a store with >= `rows` synthetic rows: baseline + every intermediate task, every
     XTREME target with its metrics and languages, dev and test, five base models."""
-    targets = {t.name: list(t.languages_for("xtreme")) for t in tasks.targets("xtreme")}
-    metrics = {t.name: list(t.metrics) for t in tasks.targets("xtreme")}
-    effects = {i.name: 1.0 for i in tasks.intermediates()}
-    per_seed = sum(len(targets[t]) * len(metrics[t]) for t in targets) * (len(effects) + 1) * 2
-    seeds = range(1, math.ceil(rows / (per_seed * len(MODELS))) + 1)
-    frame = pd.concat(
-        [synthetic_grid(effects, targets, metrics=metrics, seeds=seeds, base_model=model,
-                        splits=("dev", "test"), noise=0.5, rng_seed=number)
-         for number, model in enumerate(MODELS)],
-        ignore_index=True,
-    )
+    frame = large_table(rows)
     results.Store(path).add(frame, origin="synthetic benchmark store")
     return len(frame)
 

@@ -17,34 +17,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
+from large_table import large_table
 
-from xfer_analysis import results, tasks
-from xfer_analysis.analysis.synthetic import synthetic_grid
-
-MODELS = ("xlm-roberta-large", "xlm-roberta-base", "mt5-small", "mt5-base", "mt5-large")
-
-
-def synthetic_rows(rows: int) -> pd.DataFrame:
-    """At least `rows` synthetic result rows over every XTREME target, metric and language."""
-    targets = {t.name: list(t.languages_for("xtreme")) for t in tasks.targets("xtreme")}
-    metrics = {t.name: list(t.metrics) for t in tasks.targets("xtreme")}
-    effects = {i.name: 1.0 for i in tasks.intermediates()}
-    per_seed = sum(len(targets[t]) * len(metrics[t]) for t in targets) * (len(effects) + 1) * 2
-    seeds = range(1, math.ceil(rows / (per_seed * len(MODELS))) + 1)
-    return pd.concat(
-        [synthetic_grid(effects, targets, metrics=metrics, seeds=seeds, base_model=model,
-                        splits=("dev", "test"), noise=0.5, rng_seed=number)
-         for number, model in enumerate(MODELS)],
-        ignore_index=True,
-    )
+from xfer_analysis import results
 
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
@@ -63,7 +44,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    frame = synthetic_rows(args.rows)
+    frame = large_table(args.rows)
     text = frame.astype(str).replace({"<NA>": "", "nan": ""})
     runs: dict[str, list[float]] = {
         "validate": timed(lambda: results.validate(frame, origin="bench"), args.repeat),
