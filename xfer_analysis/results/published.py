@@ -35,13 +35,22 @@ def published_dir() -> Path:
     return data_dir() / "published"
 
 
+def _shipped_csv(name: str, what: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One CSV of data/published as text cells; InputError if unreadable or its header is off."""
+    path = published_dir() / name
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except OSError as exc:
+        raise InputError(f"cannot read the {what}: {exc}", path=str(path)) from None
+    if columns is not None and tuple(df.columns) != columns:
+        raise InputError(f"expected columns {', '.join(columns)}", path=str(path), line=1)
+    return df
+
+
 def published() -> pd.DataFrame:
     """Every shipped published score, validated, in the results schema."""
     path = published_dir() / "published.csv"
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except OSError as exc:
-        raise InputError(f"cannot read the shipped published data: {exc}", path=str(path)) from None
+    raw = _shipped_csv("published.csv", "shipped published data")
     raw["_line"] = range(2, len(raw) + 2)
     df = validate(raw, origin=str(path))
     unknown = sorted(set(df["source"]) - set(sources()["id"]))
@@ -54,12 +63,7 @@ def published() -> pd.DataFrame:
 def model_params() -> pd.DataFrame:
     """The parameter-count table: canonical base_model, params (a plain count), source, note."""
     path = published_dir() / "model_params.csv"
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except OSError as exc:
-        raise InputError(f"cannot read the parameter-count table: {exc}", path=str(path)) from None
-    if tuple(df.columns) != PARAM_COLUMNS:
-        raise InputError(f"expected columns {', '.join(PARAM_COLUMNS)}", path=str(path), line=1)
+    df = _shipped_csv("model_params.csv", "parameter-count table", PARAM_COLUMNS)
     known = set(sources()["id"])
     counts = [_param_count(row, path, line, known)
               for line, row in enumerate(df.to_dict("records"), start=2)]
@@ -106,11 +110,4 @@ def with_model_params(df: pd.DataFrame) -> pd.DataFrame:
 
 def sources() -> pd.DataFrame:
     """The sources table: id, citation, location, confidence, note."""
-    path = published_dir() / "sources.csv"
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except OSError as exc:
-        raise InputError(f"cannot read the sources table: {exc}", path=str(path)) from None
-    if tuple(df.columns) != SOURCE_COLUMNS:
-        raise InputError(f"expected columns {', '.join(SOURCE_COLUMNS)}", path=str(path), line=1)
-    return df
+    return _shipped_csv("sources.csv", "sources table", SOURCE_COLUMNS)
