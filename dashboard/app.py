@@ -5,8 +5,18 @@ import ui
 
 st.set_page_config(page_title="xfer-analysis", layout="wide")
 
+OVERVIEW = st.Page("views/overview.py", title="Overview", url_path="overview")
+
+
+def start() -> None:
+    """The root URL: open the overview (which leads with the best real grid loaded), keeping
+    any query params of the link; `/overview` itself stays a real address."""
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
 PAGES = [
-    st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page(start, title="Start", url_path="start", default=True, visibility="hidden"),
+    OVERVIEW,
     st.Page("views/heatmap.py", title="Transfer heatmap", url_path="heatmap"),
     st.Page("views/per_language.py", title="Per-language", url_path="per-language"),
     st.Page("views/returns.py", title="Diminishing returns", url_path="returns"),

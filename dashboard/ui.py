@@ -15,10 +15,11 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import state
 import streamlit as st
 import vl_convert
 
-from xfer_analysis import app_state, results
+from xfer_analysis import results
 from xfer_analysis.results.published import published_dir
 
 UPLOADS_KEY = "xfer.uploads"
@@ -50,9 +51,9 @@ def base_key(store_path: str | None) -> str:
     """The cache key of the base table: stat fingerprints of the store and of the shipped
     published data (file names, sizes, modification times; no content is read), so a write
     to either changes it and nothing is hashed row by row."""
-    store = app_state.path_fingerprint(store_path) if store_path else "none"
-    return app_state.digest("base", store_path or "", store,
-                            app_state.path_fingerprint(published_dir()))
+    store = state.path_fingerprint(store_path) if store_path else "none"
+    return state.digest("base", store_path or "", store,
+                            state.path_fingerprint(published_dir()))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -82,7 +83,7 @@ def data() -> Data:
     if added:
         keys = tuple(digest for digest, _ in added.values())
         frame = _combined(key, keys, (frame, *(table for _, table in added.values())))
-        key = app_state.digest(key, *keys)
+        key = state.digest(key, *keys)
         origin += f" + {len(added)} upload(s)"
     return Data(frame=frame, key=key, origin=origin)
 
@@ -112,7 +113,7 @@ def computed(fn: Callable[..., pd.DataFrame], data: Data, **kwargs: Any) -> Data
     name = f"{fn.__module__}.{fn.__qualname__}"
     args = tuple(sorted(kwargs.items()))
     return Data(frame=_computed(name, data.key, args, fn, data.frame),
-                key=app_state.digest(data.key, name, repr(args)), origin=data.origin)
+                key=state.digest(data.key, name, repr(args)), origin=data.origin)
 
 
 def _initial(key: str) -> dict[str, Any]:
@@ -128,7 +129,7 @@ def _initial(key: str) -> dict[str, Any]:
 def _publish(key: str, value: Any) -> None:
     """Write a widget's value to the URL (so a copied link opens this view) and remember it
     for the other pages that show a filter with the same key."""
-    text = app_state.encode(value)
+    text = state.encode(value)
     st.query_params[key] = text
     st.session_state.setdefault(FILTERS_KEY, {})[key] = text
 
@@ -149,7 +150,7 @@ def choice(
         return None
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
-    initial = app_state.parse_choice(_initial(key), key, options, default)
+    initial = state.parse_choice(_initial(key), key, options, default)
     value = (container or st).selectbox(
         label, options, index=options.index(initial), key=key, format_func=format_func, help=help
     )
@@ -170,7 +171,7 @@ def multi(
     options = list(options)
     if key in st.session_state and any(v not in options for v in st.session_state[key]):
         del st.session_state[key]
-    initial = app_state.parse_multi(_initial(key), key, options, default)
+    initial = state.parse_multi(_initial(key), key, options, default)
     values = (container or st).multiselect(label, options, default=initial, key=key, help=help)
     _publish(key, values)
     return values
@@ -178,7 +179,7 @@ def multi(
 
 def flag(label: str, key: str, default: bool = False, *, container: Any = None) -> bool:
     """A toggle whose value is read from and written to the URL query param `key`."""
-    initial = app_state.parse_flag(_initial(key), key, default)
+    initial = state.parse_flag(_initial(key), key, default)
     value = (container or st).toggle(label, value=initial, key=key)
     _publish(key, value)
     return value
@@ -205,7 +206,7 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
     spec = chart.to_dict()
     st.vega_lite_chart(spec, width="stretch")
     spec_json = json.dumps(spec)
-    frames = app_state.chart_data(spec)
+    frames = state.chart_data(spec)
     columns = st.columns(2 + len(frames))
     columns[0].download_button(
         "PNG", data=lambda: vl_convert.vegalite_to_png(spec_json, scale=2),
@@ -222,6 +223,11 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
             file_name=f"{name}{suffix}.csv", mime="text/csv", on_click="ignore",
             key=f"{name}{suffix}.csv",
         )
+
+
+def upload_limit_mb() -> int:
+    """The largest upload this server accepts (`server.maxUploadSize`, set by `xfer dashboard`)."""
+    return int(st.get_option("server.maxUploadSize"))
 
 
 def missing(what: str, how: str) -> None:

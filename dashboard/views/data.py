@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import state
 import streamlit as st
 import ui
 
-from xfer_analysis import app_state, results
+from xfer_analysis import results, views
 from xfer_analysis.errors import XferError
 
 FILTER_COLUMNS = ("source", "base_model", "intermediate", "setting", "target_task", "language",
@@ -22,10 +23,10 @@ with load_tab:
     st.subheader("Upload results")
     st.caption(
         f"CSV, Parquet or JSON results tables, jiant `val_metrics.json` or Hugging Face Trainer "
-        f"results, up to {app_state.MAX_UPLOAD_MB} MB. Files are validated before anything is "
+        f"results, up to {ui.upload_limit_mb()} MB. Files are validated before anything is "
         "kept; they are read as data only (never unpickled or executed)."
     )
-    kind = app_state.UPLOAD_KINDS[st.radio("File kind", list(app_state.UPLOAD_KINDS), key="kind")]
+    kind = state.UPLOAD_KINDS[st.radio("File kind", list(state.UPLOAD_KINDS), key="kind")]
     run_meta: dict[str, str] = {}
     if kind is not None:
         with st.expander("Run details (what the file itself does not say)", expanded=True):
@@ -34,17 +35,18 @@ with load_tab:
                 if text:
                     run_meta[field] = int(text) if field == "seed" and text.isdigit() else text
     upload = st.file_uploader(
-        "Results file", type=sorted({s.lstrip(".") for s in app_state.UPLOAD_FORMATS}),
+        "Results file", type=sorted({s.lstrip(".") for s in state.UPLOAD_FORMATS}),
         key="upload",
     )
     if upload is not None:
         content = upload.getvalue()
         try:
-            table = app_state.read_upload(upload.name, content, kind, run_meta)
+            table = state.read_upload(upload.name, content, kind, run_meta,
+                                       limit_mb=ui.upload_limit_mb())
         except XferError as exc:
             st.error(f"Not loaded: {exc}")
         else:
-            upload_digest = app_state.digest(content, repr(sorted(run_meta.items())))
+            upload_digest = state.digest(content, repr(sorted(run_meta.items())))
             added = ui.uploads()
             if added.get(upload.name, (None,))[0] != upload_digest:
                 added[upload.name] = (upload_digest, table)
@@ -72,14 +74,14 @@ with load_tab:
             st.rerun()
 
 with browse_tab:
-    options = ui.compute(app_state.column_values, loaded, columns=FILTER_COLUMNS)
+    options = ui.compute(views.column_values, loaded, columns=FILTER_COLUMNS)
     columns = st.columns(4)
     filters = {
         column: ui.multi(column, options.get(column, []), f"f.{column}",
                          container=columns[number % 4])
         for number, column in enumerate(FILTER_COLUMNS)
     }
-    shown = ui.compute(app_state.filter_rows, loaded, filters=filters)
+    shown = ui.compute(views.filter_rows, loaded, filters=filters)
     st.caption(f"{len(shown):,} of {len(loaded.frame):,} rows match"
                + (f"; showing the first {PREVIEW_ROWS:,}" if len(shown) > PREVIEW_ROWS else ""))
     st.dataframe(shown.head(PREVIEW_ROWS), hide_index=True)

@@ -3,17 +3,15 @@
 import streamlit as st
 import ui
 
-from xfer_analysis import analysis, app_state, charts
+from xfer_analysis import charts, views
 from xfer_analysis.errors import XferError
-from xfer_analysis.tasks.intermediates import BEST_PER_TARGET
+from xfer_analysis.tasks import BEST_PER_TARGET
 
-TASK_SCORE = "task score"
-AVERAGE = "average over languages"
 SHOW = {"gain over the baseline": "gain", "absolute score": "value"}
 
 st.title("Transfer heatmap")
 loaded = ui.data()
-options = ui.compute(app_state.column_values, loaded, tasks_only=True,
+options = ui.compute(views.column_values, loaded, tasks_only=True,
                      columns=("base_model", "split", "setting", "metric", "language"))
 top = st.columns(4)
 base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
@@ -22,19 +20,17 @@ split = ui.choice("Split", options["split"], "split", "dev", container=top[1])
 setting = ui.choice("Setting", options["setting"], "setting", "zero-shot", container=top[2])
 show = ui.choice("Show", list(SHOW), "show", container=top[3])
 bottom = st.columns(4)
-metric = ui.choice("Metric", [TASK_SCORE, *options["metric"]], "metric", container=bottom[0],
+metric = ui.choice("Metric", [views.TASK_SCORE, *options["metric"]], "metric", container=bottom[0],
                    help="task score = each target's official score (QA: mean of EM and F1)")
-language = ui.choice("Language", [AVERAGE, *options["language"]], "lang", container=bottom[1])
+language = ui.choice("Language", [views.AVERAGE, *options["language"]], "lang", container=bottom[1])
 correction = ui.choice("Multiple-testing correction", ["holm", "bh"], "corr", container=bottom[2])
-source = ui.source_choice(ui.compute(app_state.treatment_sources, loaded, base_model=base_model,
+source = ui.source_choice(ui.compute(views.treatment_sources, loaded, base_model=base_model,
                                      setting=setting, split=split), container=bottom[3])
 
 try:
-    matrix = ui.compute(
-        analysis.transfer_matrix, loaded, base_model=base_model, split=split, setting=setting,
-        metric=None if metric == TASK_SCORE else metric,
-        language=None if language == AVERAGE else language, correction=correction, source=source,
-    )
+    matrix = ui.compute(views.heatmap_matrix, loaded, base_model=base_model, split=split,
+                        setting=setting, metric=metric, language=language,
+                        correction=correction, source=source)
 except XferError as exc:
     st.error(f"No heatmap: {exc}")
     st.stop()

@@ -3,15 +3,15 @@
 import streamlit as st
 import ui
 
-from xfer_analysis import app_state, charts
+from xfer_analysis import charts, views
 
 GROUPS = {"language family": "family", "script": "script", "resource level": "resource_level"}
 
 st.title("Per-language gains")
 loaded = ui.data()
-options = ui.compute(app_state.column_values, loaded, tasks_only=True,
+options = ui.compute(views.column_values, loaded, tasks_only=True,
                      columns=("base_model", "split", "target_task", "intermediate"))
-top = st.columns(5)
+top = st.columns(6)
 base_model = ui.choice("Base model", options["base_model"], "model", "xlm-roberta-large",
                        container=top[0])
 split = ui.choice("Split", options["split"], "split", "dev", container=top[1])
@@ -19,9 +19,12 @@ target = ui.choice("Target", options["target_task"], "target", "xnli", container
 treated = [name for name in options["intermediate"] if name != "none"]
 intermediate = ui.choice("Intermediate", treated, "inter", container=top[3])
 group = ui.choice("Group by", list(GROUPS), "group", container=top[4])
+source = ui.source_choice(ui.compute(views.treatment_sources, loaded, base_model=base_model,
+                                     split=split), container=top[5])
 
-table = ui.compute(app_state.per_language_gains, loaded, base_model=base_model, split=split,
-                   target=target, intermediate=intermediate) if intermediate else None
+table = ui.compute(views.per_language_gains, loaded, base_model=base_model, split=split,
+                   target=target, intermediate=intermediate,
+                   source=source) if intermediate else None
 if table is None or table.empty:
     ui.missing(
         f"no paired per-language scores of {intermediate or 'an intermediate model'} and the "
@@ -34,7 +37,7 @@ else:
     column = GROUPS[group]
     ui.show_chart(charts.language_bars(table, value="gain", color_by=column),
                   f"per-language-{target}-{intermediate}")
-    for name, part in table.groupby(table[column].fillna("unknown"), sort=True):
+    for name, part in table.groupby(column, sort=True):
         st.subheader(f"{group}: {name}")
         st.dataframe(part[["language", "source", "gain", "value", "baseline_value", "n_seeds",
                            "family", "script", "resource_level", "sources"]], hide_index=True)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import grid_frame
 
 from xfer_analysis import results
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
+sys.path.insert(0, str(DASHBOARD))  # the app's own modules (`state`, `ui`), as Streamlit sees them
+
+from dashboard_helpers import grid_frame  # noqa: E402
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ def test_claims_page_lists_every_claim_with_a_computed_verdict(published_only) -
     assert set(summary["claim"]) == {c.id for c in claims.CLAIMS}
     verdicts = {v.claim.id: v.status for v in claims.check_all(_published())}
     for row in summary.itertuples():
-        assert verdicts[row.claim] in row.verdict
+        assert row.status == verdicts[row.claim]
 
 
 def _published():
@@ -156,3 +156,23 @@ def test_scaling_measure_switch_changes_the_chart(published_only) -> None:
     measure.set_value(other).run()
     assert not at.exception
     assert at.get("vega_lite_chart")[0].proto.spec != before
+
+
+def test_claims_decided_by_several_sources_show_each_measured_value(published_only) -> None:
+    """Issue 11: a claim decided by two sources showed "measured None"; each evidence set's
+    value is listed with its sources, and statuses are plain words (no glyphs that render as
+    boxes in a browser without an emoji font)."""
+    at = new_app("views/claims.py")
+    summary = at.dataframe[0].value.set_index("claim")
+    several = [v for v in claims.check_all(_published())
+               if sum(sv.measurement.value is not None for sv in v.per_source) > 1]
+    assert several, "the published data no longer has a claim decided by several sources"
+    for verdict in several:
+        measured = str(summary.loc[verdict.claim.id, "measured"])
+        assert "None" not in measured
+        for sv in verdict.per_source:
+            if sv.measurement.value is not None:
+                assert f"{sv.measurement.value:.2f}" in measured
+                assert ", ".join(sv.sources) in measured
+    labels = [e.label for e in at.expander] + list(summary["status"])
+    assert all(label.isascii() for label in labels)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from dashboard_helpers import chart_frames, open_link
+from dashboard_helpers import chart_frames, grid_frame, open_link, store_of
 
 from xfer_analysis import results
 from xfer_analysis.analysis.matrix import transfer_matrix
+from xfer_analysis.analysis.synthetic import SYNTHETIC_SOURCE
 
 LINK = {"model": "xlm-roberta-large", "split": "test"}
 
@@ -53,18 +54,24 @@ def test_heatmap_shows_one_source_and_says_which(published_only) -> None:
     assert len(common) and not (before.loc[common, "gain"] == after.loc[common, "gain"]).all()
 
 
-def test_returns_page_shows_one_source(published_only) -> None:
-    at = open_link("views/returns.py", **LINK)
+def test_returns_page_shows_one_source(tmp_path, monkeypatch) -> None:
+    one = grid_frame()
+    other = one.assign(source="second-run", run_id=one["run_id"].str.replace(
+        SYNTHETIC_SOURCE, "second-run", regex=False))
+    treated = other["intermediate"] != "none"
+    other.loc[treated, "value"] += 1.0
+    store = store_of(pd.concat([one, other], ignore_index=True), tmp_path / "two.duckdb")
+    monkeypatch.setenv("XFER_STORE", str(store))
+    at = open_link("views/returns.py", model="xlm-roberta-large", split="dev")
     assert not at.exception
     box = _source_box(at)
     first = box.value
-    assert first == sorted(box.options)[0]
+    assert first == sorted(box.options)[0] == "second-run"
     assert any(f"Showing source **{first}**" in c.value for c in at.caption)
     (before,) = [f for f in chart_frames(at) if "k" in f.columns]
-    other = next(o for o in box.options if o.startswith("rembert"))
-    box.set_value(other).run()
+    box.set_value(SYNTHETIC_SOURCE).run()
     assert not at.exception
-    assert any(f"Showing source **{other}**" in c.value for c in at.caption)
+    assert any(f"Showing source **{SYNTHETIC_SOURCE}**" in c.value for c in at.caption)
     (after,) = [f for f in chart_frames(at) if "k" in f.columns]
     assert list(after["k"]) == list(before["k"])
-    assert not after["gain"].equals(before["gain"])
+    assert after["gain"].to_numpy() == pytest.approx(before["gain"].to_numpy() - 1.0)

@@ -12,6 +12,9 @@ from xfer_analysis.errors import XferError
 
 DEFAULT_PORT = 8501
 DEFAULT_HOST = "127.0.0.1"
+MAX_UPLOAD_MB = 200
+"""Largest upload the app accepts, in megabytes (Streamlit's server.maxUploadSize; the Data
+page reads it back with `st.get_option`)."""
 
 
 def app_path() -> Path:
@@ -29,8 +32,6 @@ def app_path() -> Path:
 
 def streamlit_command(args: argparse.Namespace, app: Path) -> list[str]:
     """The `streamlit run` command line: headless, bound to `args.host`, no telemetry."""
-    from xfer_analysis.app_state import MAX_UPLOAD_MB
-
     return [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(args.port),

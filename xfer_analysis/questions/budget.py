@@ -79,8 +79,10 @@ def _budget_axis(points: pd.DataFrame) -> pd.DataFrame:
     return multi[multi["cap"] == FULL]
 
 
-def _fit(x: pd.Series, y: pd.Series, n_boot: int) -> CurveFits | None:
-    """`fit_curves` when there are at least MIN_POINTS distinct budgets, else None."""
+def fit_points(x: pd.Series, y: pd.Series, n_boot: int = 200) -> CurveFits | None:
+    """`fit_curves` when there are at least MIN_POINTS distinct finite budgets, else None."""
+    finite = x.notna() & y.notna()
+    x, y = x[finite], y[finite]
     if x.nunique() < MIN_POINTS:
         return None
     return fit_curves(x.to_numpy(float), y.to_numpy(float), n_boot=n_boot, rng_seed=0)
@@ -107,12 +109,15 @@ def _selection(gains: pd.DataFrame, n_boot: int) -> tuple[pd.DataFrame, str]:
 
 def tasks_vs_data(df: pd.DataFrame, *, benchmark: str = tasks.XTREME,
                   base_model: str | None = None, split: str = "dev",
-                  n_boot: int = 200) -> Answer:
+                  source: str | None = None, n_boot: int = 200) -> Answer:
     """Question a on the loaded rows: fits of gain vs number of tasks and vs examples of one
-    task, their comparison at matched total examples, and the best-of-k selection curve."""
+    task, their comparison at matched total examples, and the best-of-k selection curve
+    (of the treatment rows of `source` only, where given)."""
     configs = (CONFIGS[benchmark],)
     model = base_model or stilts_model(df, benchmark)
     gains = model_gains(df, model, benchmark) if model else pd.DataFrame()
+    if source is not None and len(gains):
+        gains = gains[gains["source"].astype(str) == source].reset_index(drop=True)
     frames: dict[str, pd.DataFrame] = {}
     found: list[str] = []
     missing: list[str] = []
@@ -132,7 +137,7 @@ def tasks_vs_data(df: pd.DataFrame, *, benchmark: str = tasks.XTREME,
     fits: dict[str, CurveFits] = {}
     for name, (select, x, unit, need) in axes.items():
         axis = select(points) if len(points) else points
-        fit = _fit(axis[x], axis["gain"], n_boot) if len(axis) else None
+        fit = fit_points(axis[x], axis["gain"], n_boot) if len(axis) else None
         frames[f"{name}_points"] = axis
         if fit is None:
             missing.append(f"gain vs {unit}: {need}")

@@ -1,4 +1,5 @@
-"""Dashboard helpers without Streamlit: URL params, keys, upload checks, chart data, CLI."""
+"""Dashboard state without Streamlit (dashboard/state.py): URL params, keys, upload checks,
+chart data; the shared filter views; the `xfer dashboard` command line."""
 
 from __future__ import annotations
 
@@ -8,47 +9,48 @@ import time
 import altair as alt
 import pandas as pd
 import pytest
+import state
 
-from xfer_analysis import app_state
+from xfer_analysis import views
 from xfer_analysis.cli import build_parser, dashboard_cmd
 from xfer_analysis.errors import InputError
 
 
 def test_choice_round_trips_through_the_url_including_numbers() -> None:
     options = [100, 1000, 10000]
-    params = {"n": app_state.encode(1000)}
-    assert app_state.parse_choice(params, "n", options) == 1000
-    assert app_state.parse_choice({"n": "bogus"}, "n", options, default=10000) == 10000
-    assert app_state.parse_choice({}, "n", options) == 100
-    assert app_state.parse_choice({"n": ["100", "10000"]}, "n", options) == 10000
-    assert app_state.parse_choice({}, "n", []) is None
+    params = {"n": state.encode(1000)}
+    assert state.parse_choice(params, "n", options) == 1000
+    assert state.parse_choice({"n": "bogus"}, "n", options, default=10000) == 10000
+    assert state.parse_choice({}, "n", options) == 100
+    assert state.parse_choice({"n": ["100", "10000"]}, "n", options) == 10000
+    assert state.parse_choice({}, "n", []) is None
 
 
 def test_multi_round_trips_and_drops_unknown_values() -> None:
     options = ["xnli", "pawsx", "tydiqa"]
-    params = {"t": app_state.encode(["tydiqa", "xnli"])}
-    assert app_state.parse_multi(params, "t", options) == ["tydiqa", "xnli"]
-    assert app_state.parse_multi({"t": "xnli,nope"}, "t", options) == ["xnli"]
-    assert app_state.parse_multi({"t": ""}, "t", options, default=["xnli"]) == []
-    assert app_state.parse_multi({}, "t", options, default=["pawsx"]) == ["pawsx"]
+    params = {"t": state.encode(["tydiqa", "xnli"])}
+    assert state.parse_multi(params, "t", options) == ["tydiqa", "xnli"]
+    assert state.parse_multi({"t": "xnli,nope"}, "t", options) == ["xnli"]
+    assert state.parse_multi({"t": ""}, "t", options, default=["xnli"]) == []
+    assert state.parse_multi({}, "t", options, default=["pawsx"]) == ["pawsx"]
 
 
 def test_flag_round_trip() -> None:
-    assert app_state.parse_flag({"g": app_state.encode(True)}, "g") is True
-    assert app_state.parse_flag({"g": app_state.encode(False)}, "g", default=True) is False
-    assert app_state.parse_flag({"g": "maybe"}, "g", default=True) is True
+    assert state.parse_flag({"g": state.encode(True)}, "g") is True
+    assert state.parse_flag({"g": state.encode(False)}, "g", default=True) is False
+    assert state.parse_flag({"g": "maybe"}, "g", default=True) is True
 
 
 def test_path_fingerprint_changes_when_the_store_is_written(tmp_path) -> None:
     store = tmp_path / "store"
     store.mkdir()
     (store / "part.parquet").write_bytes(b"one")
-    before = app_state.path_fingerprint(store)
-    assert before == app_state.path_fingerprint(store)
+    before = state.path_fingerprint(store)
+    assert before == state.path_fingerprint(store)
     time.sleep(0.01)
     (store / "part.parquet").write_bytes(b"one two")
-    assert app_state.path_fingerprint(store) != before
-    assert app_state.path_fingerprint(tmp_path / "absent") != before
+    assert state.path_fingerprint(store) != before
+    assert state.path_fingerprint(tmp_path / "absent") != before
 
 
 @pytest.mark.parametrize(
@@ -57,27 +59,27 @@ def test_path_fingerprint_changes_when_the_store_is_written(tmp_path) -> None:
      ("val_metrics.json", "jiant", "jiant"), ("all_results.json", "hf", "hf")],
 )
 def test_upload_format(name: str, kind: str | None, expected: str) -> None:
-    assert app_state.upload_format(name, kind) == expected
+    assert state.upload_format(name, kind) == expected
 
 
 @pytest.mark.parametrize(("name", "kind"), [("model.pkl", None), ("x.py", None),
                                             ("noext", None), ("metrics.csv", "jiant")])
 def test_upload_format_refuses_non_data_files(name: str, kind: str | None) -> None:
     with pytest.raises(InputError, match=name):
-        app_state.upload_format(name, kind)
+        state.upload_format(name, kind)
 
 
 def test_size_limit_names_the_file() -> None:
-    app_state.check_size("ok.csv", 1024, limit_mb=1)
+    state.check_size("ok.csv", 1024, limit_mb=1)
     with pytest.raises(InputError, match="big.csv.*limit is 1 MB"):
-        app_state.check_size("big.csv", 2 * 1024 * 1024, limit_mb=1)
+        state.check_size("big.csv", 2 * 1024 * 1024, limit_mb=1)
 
 
 def test_filter_rows_and_column_values() -> None:
     frame = pd.DataFrame({"t": ["xnli", "pawsx", "xnli"], "seed": [1, 2, 1], "v": [1.0, 2.0, 3.0]})
-    assert app_state.filter_rows(frame, {"t": ["xnli"], "seed": []})["v"].tolist() == [1.0, 3.0]
-    assert app_state.filter_rows(frame, {"seed": ["2"]})["v"].tolist() == [2.0]
-    assert app_state.column_values(frame, ["t", "seed", "absent"]) == {
+    assert views.filter_rows(frame, {"t": ["xnli"], "seed": []})["v"].tolist() == [1.0, 3.0]
+    assert views.filter_rows(frame, {"seed": ["2"]})["v"].tolist() == [2.0]
+    assert views.column_values(frame, ["t", "seed", "absent"]) == {
         "t": ["pawsx", "xnli"], "seed": ["1", "2"]}
 
 
@@ -85,19 +87,19 @@ def test_column_values_of_task_rows_leave_aggregates_out() -> None:
     frame = pd.DataFrame({"target_task": ["xnli", "xtreme", "xtreme:qa"],
                           "metric": ["accuracy", "score", "score"],
                           "language": ["de", "avg", "avg"]})
-    assert app_state.column_values(frame, ["target_task", "metric", "language"],
+    assert views.column_values(frame, ["target_task", "metric", "language"],
                                    tasks_only=True) == {
         "target_task": ["xnli"], "metric": ["accuracy"], "language": ["de"]}
-    assert "score" in app_state.column_values(frame, ["metric"])["metric"]
+    assert "score" in views.column_values(frame, ["metric"])["metric"]
 
 
 def test_chart_data_is_the_data_the_spec_embeds() -> None:
     frame = pd.DataFrame({"x": ["a", "b"], "y": [1.5, 2.5]})
     chart = alt.Chart(frame).mark_bar().encode(x="x:N", y="y:Q")
-    (exported,) = app_state.chart_data(chart.to_dict()).values()
+    (exported,) = state.chart_data(chart.to_dict()).values()
     pd.testing.assert_frame_equal(exported, frame)
     inline = {"data": {"values": [{"x": "a", "y": 1}]}}
-    assert app_state.chart_data(inline)["1"].to_dict("records") == [{"x": "a", "y": 1}]
+    assert state.chart_data(inline)["1"].to_dict("records") == [{"x": "a", "y": 1}]
 
 
 def _args(*argv: str) -> argparse.Namespace:
@@ -114,7 +116,7 @@ def test_cli_binds_localhost_headless_by_default(tmp_path) -> None:
     assert options["--server.port"] == "8501"
     assert options["--server.headless"] == "true"
     assert options["--browser.gatherUsageStats"] == "false"
-    assert options["--server.maxUploadSize"] == str(app_state.MAX_UPLOAD_MB)
+    assert options["--server.maxUploadSize"] == str(dashboard_cmd.MAX_UPLOAD_MB)
 
 
 def test_cli_port_host_and_store(tmp_path, monkeypatch) -> None:

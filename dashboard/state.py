@@ -1,0 +1,169 @@
+"""Dashboard state without Streamlit: URL query-param codec, cache keys, upload checks and
+the data a chart embeds (its CSV export). Plain Python, so it is tested without an app."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from xfer_analysis import results
+from xfer_analysis.errors import InputError
+
+MULTI_SEPARATOR = ","
+
+UPLOAD_FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
+"""File suffixes the upload widget accepts and the `results.read` format each one means."""
+
+UPLOAD_KINDS: dict[str, str | None] = {
+    "results table (CSV / Parquet / JSON)": None,
+    "jiant val_metrics.json": "jiant",
+    "Hugging Face Trainer all_results.json / eval_results.json": "hf",
+}
+"""What the user says an upload is; None means: decide by the file suffix."""
+
+def _raw(params: Mapping[str, Any], key: str) -> str | None:
+    """One query-param value as a string (the last one if the URL repeats the key)."""
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    return None if value is None else str(value)
+
+
+def parse_choice(params: Mapping[str, Any], key: str, options: Sequence[Any], default: Any = None):
+    """The option named by the URL param `key`, else `default`, else the first option.
+
+    Options are compared as strings, so numeric options survive the round trip through a URL.
+    An unknown value in the URL (a stale or hand-edited link) falls back instead of failing.
+    """
+    if not options:
+        return None
+    raw = _raw(params, key)
+    by_text = {str(option): option for option in options}
+    if raw is not None and raw in by_text:
+        return by_text[raw]
+    return default if default in list(options) else options[0]
+
+
+def parse_multi(
+    params: Mapping[str, Any], key: str, options: Sequence[Any], default: Sequence[Any] = ()
+) -> list:
+    """The known options listed (comma-separated) in URL param `key`, else `default`."""
+    raw = _raw(params, key)
+    by_text = {str(option): option for option in options}
+    if raw is None:
+        return [value for value in default if value in by_text.values()]
+    if raw == "":
+        return []
+    return [by_text[part] for part in raw.split(MULTI_SEPARATOR) if part in by_text]
+
+
+def encode(value: Any) -> str:
+    """A widget value as one URL param string (lists comma-separated, booleans as 0/1)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list | tuple):
+        return MULTI_SEPARATOR.join(str(item) for item in value)
+    return str(value)
+
+
+def parse_flag(params: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    """A boolean URL param written by `encode` ("1"/"0"); anything else gives `default`."""
+    raw = _raw(params, key)
+    return {"1": True, "0": False}.get(raw, default) if raw is not None else default
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short SHA-256 hex digest of the given parts, in order (a cache key)."""
+    sha = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        sha.update(len(data).to_bytes(8, "little"))
+        sha.update(data)
+    return sha.hexdigest()[:20]
+
+
+def path_fingerprint(path: str | os.PathLike[str]) -> str:
+    """A cheap fingerprint of a file or directory tree: names, sizes and modification times.
+
+    Computed on every rerun, so it must not read file contents; any write to the store
+    changes a size or a modification time and therefore the key.
+    """
+    root = Path(path)
+    if not root.exists():
+        return digest("missing", str(root.resolve()))
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    parts = [str(root.resolve())]
+    for file in files:
+        stat = file.stat()
+        parts.append(f"{file.relative_to(root) if file != root else file.name}"
+                     f":{stat.st_size}:{stat.st_mtime_ns}")
+    return digest(*parts)
+
+
+def upload_format(filename: str, kind: str | None) -> str:
+    """The `results.read` format for an uploaded file: the declared kind, else its suffix.
+
+    Raises InputError for a suffix that is not a data format (uploads are never unpickled
+    or executed: only CSV, Parquet and JSON text are read).
+    """
+    if kind is not None:
+        if not filename.lower().endswith(".json"):
+            raise InputError(f"a {kind} results file must be a .json file", path=filename)
+        return kind
+    suffix = Path(filename).suffix.lower()
+    if suffix not in UPLOAD_FORMATS:
+        allowed = ", ".join(sorted(UPLOAD_FORMATS))
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; use one of {allowed}",
+                         path=filename)
+    return UPLOAD_FORMATS[suffix]
+
+
+def check_size(filename: str, size: int, limit_mb: int) -> None:
+    """Refuse an upload larger than `limit_mb` megabytes with an InputError naming the file."""
+    if size > limit_mb * 1024 * 1024:
+        raise InputError(f"file is {size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB",
+                         path=filename)
+
+
+def read_upload(
+    filename: str, content: bytes, kind: str | None, run_meta: Mapping[str, Any] | None = None,
+    *, limit_mb: int,
+) -> pd.DataFrame:
+    """Read an uploaded file through `results.read` (which validates it) without keeping it.
+
+    The bytes go to a private temporary directory that is removed afterwards; nothing reaches
+    a store here. Raises InputError (naming the file) for any unreadable or invalid upload.
+    """
+    check_size(filename, len(content), limit_mb)
+    fmt = upload_format(filename, kind)
+    with tempfile.TemporaryDirectory(prefix="xfer-upload-") as tmp:
+        path = Path(tmp) / Path(filename).name
+        path.write_bytes(content)
+        try:
+            return results.read(path, format=fmt, **dict(run_meta or {}))
+        except InputError as exc:
+            raise InputError(exc.reason, path=filename, line=exc.line, field=exc.field) from exc
+
+
+def chart_data(spec: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Every dataset embedded in a Vega-Lite spec, as tables numbered in spec order.
+
+    The CSV export of a chart is built from these, so it is exactly the data the chart draws.
+    """
+    frames: list[pd.DataFrame] = [pd.DataFrame(rows) for rows in spec.get("datasets", {}).values()]
+    inline = spec.get("data", {})
+    if isinstance(inline, Mapping) and "values" in inline:
+        frames.append(pd.DataFrame(inline["values"]))
+    return {str(number): frame for number, frame in enumerate(frames, start=1)}
