@@ -1,4 +1,5 @@
-"""Column names of the results table the analyses rely on, and small frame helpers."""
+"""Small frame helpers of the analyses; the table contract (`KEY_COLUMNS`) is
+`results.schema`'s, imported here, never copied."""
 
 from __future__ import annotations
 
@@ -8,24 +9,29 @@ import numpy as np
 import pandas as pd
 
 from xfer_analysis.errors import InputError
+from xfer_analysis.results.schema import KEY_COLUMNS
+from xfer_analysis.tasks import AVG as AVERAGE_LANGUAGE
 
-KEY_COLUMNS: tuple[str, ...] = (
-    "run_id",
-    "source",
-    "base_model",
-    "intermediate",
-    "intermediate_examples",
-    "intermediate_data",
-    "setting",
-    "target_task",
-    "language",
-    "split",
-    "metric",
-    "seed",
-)
 REQUIRED_COLUMNS: tuple[str, ...] = (*KEY_COLUMNS, "value")
 NA_KEY = "<NA>"
-AVERAGE_LANGUAGE = "avg"
+
+
+SUPERSEDED = "superseded"
+"""Confidence of a republished number that a newer source replaces (left out of analyses)."""
+
+
+def current_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows not marked `superseded` (every analysis starts from these)."""
+    if "confidence" not in df.columns:
+        return df
+    return df[(df["confidence"].astype(str) != SUPERSEDED).to_numpy()]
+
+
+def languages_or_average(part: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The per-language rows of one cell where it has any, else its `avg` rows (a source that
+    publishes only an average), and whether only the average was there."""
+    langs = part[(part["language"].astype(str) != AVERAGE_LANGUAGE).to_numpy()]
+    return (part, True) if langs.empty else (langs, False)
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], origin: str) -> None:

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 
 from xfer_analysis.analysis.frame import (
-    AVERAGE_LANGUAGE,
     KEY_COLUMNS,
     REQUIRED_COLUMNS,
+    current_rows,
     key_codes,
     key_text,
+    languages_or_average,
     require_columns,
     row_ids,
     unique_tuple,
@@ -57,9 +58,7 @@ def paired_gains(
     keys = pair_keys(factor)
     ident = list(FACTORS[factor])
     head = ident[0]
-    work = df
-    if not include_superseded and "confidence" in df.columns:
-        work = df[df["confidence"].astype(str) != "superseded"]
+    work = df if include_superseded else current_rows(df)
     codes = key_codes(work, keys)
     names = work[head].astype(str)
     is_base = (names == baseline).to_numpy()
@@ -187,9 +186,7 @@ def gains_by_target(gains: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame
     check_one_source(gains, cols, "gains_by_target")
     rows = []
     for key, part in per_lang.groupby(cols, dropna=False, sort=True):
-        langs = part[part["language"].astype(str) != AVERAGE_LANGUAGE]
-        only_average = langs.empty
-        used = part if only_average else langs
+        used, only_average = languages_or_average(part)
         rows.append(
             {
                 **dict(zip(cols, key, strict=True)),

@@ -6,7 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from xfer_analysis.analysis.frame import AVERAGE_LANGUAGE, key_text, unique_tuple
+from xfer_analysis.analysis.frame import (
+    current_rows,
+    key_text,
+    languages_or_average,
+    unique_tuple,
+)
 from xfer_analysis.analysis.gains import paired_gains, score_rows
 from xfer_analysis.analysis.lookup import model_info
 from xfer_analysis.analysis.scores import with_task_scores
@@ -30,8 +35,8 @@ def _size_order() -> dict[str, int]:
 
 def _robustness(part: pd.DataFrame, english: str) -> dict[str, object]:
     """Language-averaged score and robustness figures of one system on one target."""
-    langs = part[part["language"].astype(str) != AVERAGE_LANGUAGE]
-    if langs.empty:
+    langs, only_average = languages_or_average(part)
+    if only_average:
         seed_means = part.groupby(key_text(part["seed"]))["value"].mean()
         return {"score": float(part["value"].mean()), "worst_language": None,
                 "worst_score": np.nan, "language_spread": np.nan, "language_sd": np.nan,
@@ -67,8 +72,7 @@ def scaling(
     for the same model. Sources are never averaged together."""
     sel = df[(df["target_task"].astype(str) == target_task) & (df["split"].astype(str) == split)]
     sel = score_rows(with_task_scores(sel), metric)
-    if "confidence" in sel.columns:
-        sel = sel[sel["confidence"].astype(str) != "superseded"]
+    sel = current_rows(sel)
     order = _size_order()
     rows = []
     for key, part in sel.groupby([key_text(sel[c]) for c in SYSTEM], sort=True):

@@ -11,6 +11,7 @@ from xfer_analysis.analysis.frame import (
     KEY_COLUMNS,
     key_codes,
     key_text,
+    languages_or_average,
     require_columns,
     unique_tuple,
 )
@@ -71,8 +72,7 @@ def aggregate_scores(df: pd.DataFrame, name: str = "xtreme") -> pd.DataFrame:
     for key, part in scored.groupby([key_text(scored[c]) for c in system], sort=True):
         task_scores = {}
         for task, tpart in part.groupby("target_task"):
-            langs = tpart[tpart["language"].astype(str) != AVERAGE_LANGUAGE]
-            used = tpart if langs.empty else langs
+            used, _ = languages_or_average(tpart)
             task_scores[task] = float(used.groupby("language")["value"].mean().mean())
         missing = tuple(t for t in members if t not in task_scores)
         if missing:

@@ -10,7 +10,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from xfer_analysis.analysis.frame import AVERAGE_LANGUAGE, key_text, require_columns
+from xfer_analysis.analysis.frame import key_text, languages_or_average, require_columns
 from xfer_analysis.analysis.gains import check_one_source, task_rows, treatment_label
 from xfer_analysis.analysis.uncertainty import ONLY_AVERAGE
 from xfer_analysis.errors import InputError
@@ -45,9 +45,8 @@ def best_of_k_curve(select: np.ndarray, evaluate: np.ndarray) -> np.ndarray:
 
 def _cube(part: pd.DataFrame, arms: list[str]) -> tuple[np.ndarray, bool]:
     """Gains of one target/split as an arm × seed × language array, and whether only `avg`."""
-    langs = part[part["language"].astype(str) != AVERAGE_LANGUAGE]
-    only_average = langs.empty
-    used = (part if only_average else langs).assign(_seed=key_text(part["seed"]))
+    used, only_average = languages_or_average(part)
+    used = used.assign(_seed=key_text(used["seed"]))
     seeds = sorted(used["_seed"].unique())
     languages = sorted(used["language"].astype(str).unique())
     cube = np.full((len(arms), len(seeds), len(languages)), np.nan)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from xfer_analysis.analysis.frame import AVERAGE_LANGUAGE, key_text
+from xfer_analysis.analysis.frame import key_text, languages_or_average
 from xfer_analysis.errors import InputError
 
 ONLY_AVERAGE = "source publishes only an average"
@@ -63,9 +63,7 @@ def _grids(gains: pd.DataFrame) -> list[_TargetGrid]:
                 "select one metric before averaging",
                 field="metric",
             )
-        langs = part[part["language"].astype(str) != AVERAGE_LANGUAGE]
-        only_average = langs.empty
-        used = part if only_average else langs
+        used, only_average = languages_or_average(part)
         table = used.assign(_seed=key_text(used["seed"])).pivot_table(
             index="_seed", columns="language", values="gain", aggfunc="mean", dropna=False
         )

@@ -8,7 +8,7 @@ import os
 
 import pandas as pd
 
-from xfer_analysis.analysis.frame import KEY_COLUMNS, key_text
+from xfer_analysis.analysis.frame import KEY_COLUMNS, current_rows, key_text
 from xfer_analysis.analysis.gains import score_rows
 from xfer_analysis.analysis.scores import with_task_scores
 from xfer_analysis.claims.catalogue import CLAIMS
@@ -46,9 +46,7 @@ def _targets(c: Claim) -> list[str]:
 def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
     """Task-score rows of the claim's model, split and setting, full intermediate data, not
     superseded; translated-data rows relabelled as their own treatment for variant claims."""
-    df = results
-    if "confidence" in df.columns:
-        df = df[df["confidence"].astype(str) != "superseded"]
+    df = current_rows(results)
     df = df[(df["base_model"].astype(str) == c.needs.base_model)
             & (df["split"].astype(str) == c.needs.split)
             & (df["setting"].astype(str) == c.needs.setting)

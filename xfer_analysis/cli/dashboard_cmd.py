@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from xfer_analysis.errors import XferError
+from xfer_analysis.resources import shipped
 
 DEFAULT_PORT = 8501
 DEFAULT_HOST = "127.0.0.1"
@@ -18,15 +19,12 @@ page reads it back with `st.get_option`)."""
 
 
 def app_path() -> Path:
-    """Where `dashboard/app.py` is: `XFER_DASHBOARD_APP`, else next to the package source."""
+    """Where `dashboard/app.py` is: `XFER_DASHBOARD_APP`, else the shipped dashboard."""
     override = os.environ.get("XFER_DASHBOARD_APP")
-    default = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-    path = Path(override) if override else default
+    path = Path(override) if override else shipped("dashboard") / "app.py"
     if not path.is_file():
-        raise XferError(
-            f"dashboard app not found at {path}; run from a source checkout "
-            "(pip install -e .) or set XFER_DASHBOARD_APP to dashboard/app.py"
-        )
+        raise XferError(f"dashboard app not found at {path}; reinstall xfer-analysis or set "
+                        "XFER_DASHBOARD_APP to dashboard/app.py")
     return path
 
 

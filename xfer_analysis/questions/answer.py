@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from xfer_analysis import tasks
+from xfer_analysis.analysis.frame import current_rows
 
 ANSWERED = "answered"
 PARTIAL = "partially answered"
@@ -64,9 +65,7 @@ def single_targets(df: pd.DataFrame, benchmark: str | None = None) -> pd.DataFra
     keep = ~names.map(tasks.is_aggregate)
     if benchmark is not None:
         keep &= names.isin([t.name for t in tasks.targets(benchmark)])
-    if "confidence" in df.columns:
-        keep &= df["confidence"].astype(str) != "superseded"
-    return df[keep]
+    return current_rows(df[keep])
 
 
 def names(values: Sequence[object]) -> str:

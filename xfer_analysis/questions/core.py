@@ -9,6 +9,7 @@ import pandas as pd
 
 from xfer_analysis import claims, tasks
 from xfer_analysis.analysis import paired_gains, score_rows, with_task_scores
+from xfer_analysis.analysis.frame import current_rows
 
 SYSTEM = tasks.BEST_PER_TARGET
 
@@ -42,7 +43,7 @@ def verdict_text(verdicts: Sequence[claims.Verdict]) -> str:
 def _scored(df: pd.DataFrame) -> pd.DataFrame:
     """Task-score rows of single targets (QA EM/F1 combined), superseded rows dropped."""
     part = df[~df["target_task"].astype(str).map(tasks.is_aggregate)]
-    part = part[part["confidence"].astype(str) != "superseded"]
+    part = current_rows(part)
     return score_rows(with_task_scores(part)) if len(part) else part
 
 

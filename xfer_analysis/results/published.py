@@ -17,6 +17,7 @@ import pandas as pd
 
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
+from xfer_analysis.resources import shipped
 from xfer_analysis.results.validation import validate
 
 DATA_ENV = "XFER_DATA"
@@ -25,9 +26,9 @@ PARAM_COLUMNS = ("base_model", "params", "source", "note")
 
 
 def data_dir() -> Path:
-    """The shipped `data/` folder (`$XFER_DATA` overrides; default: next to the package)."""
+    """The shipped `data/` folder (`$XFER_DATA` overrides; default: `resources.shipped`)."""
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    return Path(env) if env else shipped("data")
 
 
 def published_dir() -> Path:

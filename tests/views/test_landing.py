@@ -1,0 +1,32 @@
+"""The landing view: the dashboard opens on the loaded run source with the most intermediate
+sets × seeds, and on the published data when no run is loaded."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from xfer_analysis import results, views
+from xfer_analysis.analysis.synthetic import synthetic_grid
+
+
+def _grid(source: str, effects: dict, seeds: tuple[int, ...]) -> pd.DataFrame:
+    frame = synthetic_grid(effects, {"xnli": ["de", "fr"]}, seeds=seeds, rng_seed=1)
+    return frame.assign(source=source, run_id=frame["run_id"] + f"@{source}")
+
+
+def test_published_data_alone_has_no_real_grid() -> None:
+    assert views.best_real_grid(results.load()) is None
+
+
+def test_the_grid_with_most_sets_times_seeds_wins() -> None:
+    small = _grid("run-small", {"mnli": 1.0, "squad": 2.0}, seeds=(1,))
+    large = _grid("run-large", {"mnli": 1.0}, seeds=(1, 2, 3))
+    table = pd.concat([results.published(), small, large], ignore_index=True)
+    grid = views.best_real_grid(table)
+    assert (grid.source, grid.n_sets, grid.n_seeds) == ("run-large", 1, 3)
+    assert grid.params == {"model": "xlm-roberta-large", "split": "dev", "source": "run-large"}
+
+
+def test_a_grid_without_its_baseline_is_not_a_grid() -> None:
+    frame = _grid("run-a", {"mnli": 1.0}, seeds=(1, 2))
+    assert views.best_real_grid(frame[frame["intermediate"] != "none"]) is None
