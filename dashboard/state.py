@@ -16,6 +16,8 @@ from xfer_analysis import results
 from xfer_analysis.errors import InputError
 
 MULTI_SEPARATOR = ","
+KEY_SEPARATOR = "~"
+"""Between a filter's URL key and the digest of its options in the widget's session key."""
 
 UPLOAD_FORMATS: dict[str, str] = {
     ".csv": "csv",

@@ -134,6 +134,14 @@ def _publish(key: str, value: Any) -> None:
     st.session_state.setdefault(FILTERS_KEY, {})[key] = text
 
 
+def widget_key(key: str, options: Sequence[Any]) -> str:
+    """The widget's session key: the URL key plus a digest of its options. Streamlit keeps a
+    keyed widget's identity (and the browser its selection) when only its options change, so
+    after a filter change the box could show one value while the page used another; a new
+    option list makes a new widget."""
+    return f"{key}{state.KEY_SEPARATOR}{state.digest(*map(str, options))}"
+
+
 def choice(
     label: str,
     options: Sequence[Any],
@@ -148,11 +156,10 @@ def choice(
     options = list(options)
     if not options:
         return None
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
     initial = state.parse_choice(_initial(key), key, options, default)
     value = (container or st).selectbox(
-        label, options, index=options.index(initial), key=key, format_func=format_func, help=help
+        label, options, index=options.index(initial), key=widget_key(key, options),
+        format_func=format_func, help=help,
     )
     _publish(key, value)
     return value
@@ -169,10 +176,9 @@ def multi(
 ) -> list:
     """A multiselect whose values are read from and written to the URL query param `key`."""
     options = list(options)
-    if key in st.session_state and any(v not in options for v in st.session_state[key]):
-        del st.session_state[key]
     initial = state.parse_multi(_initial(key), key, options, default)
-    values = (container or st).multiselect(label, options, default=initial, key=key, help=help)
+    values = (container or st).multiselect(label, options, default=initial,
+                                           key=widget_key(key, options), help=help)
     _publish(key, values)
     return values
 

@@ -56,10 +56,13 @@ def test_cell_text_and_significance_mark(matrix):
     assert {"n_seeds", "n_languages", "rows", "sources", "ci_low", "ci_high"} <= tooltip_fields
 
 
-def test_absolute_values_can_be_shown(matrix):
+def test_absolute_values_use_a_sequential_scale_over_their_range(matrix):
+    """Issue 11: the absolute view used a ±88 scale centred on 0 (scores of 40-60 all looked
+    alike); absolute scores need a sequential scale over their own range."""
     spec = heatmap(matrix, value="value").to_dict()
-    low, high = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
-    assert high == pytest.approx(matrix["value"].abs().max()) and low == -high
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["domain"] == pytest.approx([matrix["value"].min(), matrix["value"].max()])
+    assert "domainMid" not in scale and scale["scheme"] == "viridis"
     assert all(not math.isnan(c["value"]) for c in _data(spec))
 
 

@@ -101,4 +101,14 @@ def go_to(at: AppTest, page: str) -> AppTest:
 def widget_values(at: AppTest) -> dict[str, object]:
     """Key -> value of every keyed selectbox, multiselect and toggle on the page."""
     widgets = [*at.selectbox, *at.multiselect, *at.toggle]
-    return {widget.key: widget.value for widget in widgets if widget.key}
+    return {filter_key(widget.key): widget.value for widget in widgets if widget.key}
+
+
+def filter_key(widget_key: str) -> str:
+    """The URL key of a filter widget (`ui.widget_key` appends a digest of the options)."""
+    return widget_key.split("~")[0]
+
+
+def widget(at: AppTest, key: str):
+    """The selectbox or multiselect of the filter with URL key `key`."""
+    return next(w for w in [*at.selectbox, *at.multiselect] if w.key and filter_key(w.key) == key)

@@ -4,9 +4,9 @@ heatmap draws the expected cells, and a broken upload shows an error without bre
 from __future__ import annotations
 
 import pytest
-from dashboard_helpers import EFFECTS, TARGETS, chart_frames, grid_csv, new_app
+from dashboard_helpers import EFFECTS, TARGETS, chart_frames, grid_csv, new_app, widget
 
-from xfer_analysis import claims
+from xfer_analysis import claims, views
 
 PAGES = ["views/overview.py", "views/heatmap.py", "views/per_language.py", "views/returns.py",
          "views/scaling.py", "views/claims.py", "views/data.py"]
@@ -53,7 +53,7 @@ def test_heatmap_filters_change_the_chart_and_the_url(grid_store) -> None:
     (before,) = [f for f in chart_frames(at) if "n_languages" in f.columns]
     assert set(before["n_languages"]) == {len(TARGETS["xnli"]), len(TARGETS["pawsx"])}
 
-    language = next(box for box in at.selectbox if box.key == "lang")
+    language = widget(at, "lang")
     language.set_value("de").run()
     assert not at.exception
     (after,) = [f for f in chart_frames(at) if "n_languages" in f.columns]
@@ -61,7 +61,7 @@ def test_heatmap_filters_change_the_chart_and_the_url(grid_store) -> None:
     assert not after["gain"].equals(before["gain"])
     assert at.query_params["lang"] == "de"
 
-    show = next(box for box in at.selectbox if box.key == "show")
+    show = widget(at, "show")
     show.set_value("absolute score").run()
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert '"field": "value"' in spec or '"field":"value"' in spec
@@ -69,7 +69,7 @@ def test_heatmap_filters_change_the_chart_and_the_url(grid_store) -> None:
 
 def test_url_query_params_restore_the_view(grid_store) -> None:
     at = new_app("views/heatmap.py", model="xlm-roberta-large", split="dev", lang="fr")
-    assert next(box for box in at.selectbox if box.key == "lang").value == "fr"
+    assert widget(at, "lang").value == "fr"
     (cells,) = [f for f in chart_frames(at) if "n_languages" in f.columns]
     assert set(cells["n_languages"]) == {1}
 
@@ -110,7 +110,7 @@ def test_valid_upload_feeds_the_heatmap_and_writes_nothing(published_only, tmp_p
 def test_data_page_filters_the_table(grid_store) -> None:
     at = new_app("views/data.py")
     total = len(at.dataframe[-1].value)
-    target = next(box for box in at.multiselect if box.key == "f.target_task")
+    target = widget(at, "f.target_task")
     target.set_value(["pawsx"]).run()
     shown = at.dataframe[-1].value
     assert 0 < len(shown) < total
@@ -141,7 +141,7 @@ def test_per_language_shows_sorted_bars_grouped_by_family(grid_store) -> None:
     (bars,) = [f for f in chart_frames(at) if "language" in f.columns]
     assert set(bars["language"]) == set(TARGETS["xnli"])
     assert bars["gain"].to_numpy() == pytest.approx([EFFECTS["squad"]["xnli"]] * 4, abs=0.2)
-    group = next(box for box in at.selectbox if box.key == "group")
+    group = widget(at, "group")
     group.set_value("script").run()
     assert not at.exception
     assert at.query_params["group"] == "script"
@@ -151,11 +151,30 @@ def test_scaling_measure_switch_changes_the_chart(published_only) -> None:
     at = new_app("views/scaling.py", target="xnli", split="test")
     assert not at.exception
     before = at.get("vega_lite_chart")[0].proto.spec
-    measure = next(box for box in at.selectbox if box.key == "y")
+    measure = widget(at, "y")
     other = next(option for option in measure.options if option != measure.value)
     measure.set_value(other).run()
     assert not at.exception
     assert at.get("vega_lite_chart")[0].proto.spec != before
+
+
+def test_scaling_measure_box_agrees_with_the_chart_after_a_target_change(published_only
+                                                                        ) -> None:
+    """Issue 11: a keyed selectbox keeps its identity (and the browser its selection) when
+    only its options change, so after a target change the Measure box could show a measure
+    the chart did not draw; the widget is now keyed on its options too."""
+    import json
+
+    at = new_app("views/scaling.py", target="pawsx", split="test", y="gap to English")
+    measure = widget(at, "y")
+    pawsx_key = measure.key
+    widget(at, "target").set_value("xnli").run()
+    measure = widget(at, "y")
+    assert measure.key != pawsx_key
+    assert measure.value in measure.options
+    drawn = json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]["y"]["field"]
+    assert views.MEASURES[measure.value] == drawn
+    assert at.query_params["y"] == measure.value
 
 
 def test_claims_decided_by_several_sources_show_each_measured_value(published_only) -> None:

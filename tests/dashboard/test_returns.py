@@ -7,7 +7,15 @@ import os
 
 import pandas as pd
 import pytest
-from dashboard_helpers import SET_SIZES, SQUAD_SIZES, chart_frames, new_app, sized_grid, store_of
+from dashboard_helpers import (
+    SET_SIZES,
+    SQUAD_SIZES,
+    chart_frames,
+    new_app,
+    sized_grid,
+    store_of,
+    widget,
+)
 
 from xfer_analysis.analysis.synthetic import synthetic_grid
 
@@ -27,7 +35,7 @@ def test_returns_page_fits_gain_vs_number_of_tasks(tmp_path, monkeypatch) -> Non
     monkeypatch.setenv("XFER_STORE", str(store_of(grid, tmp_path / "returns.duckdb")))
     at = new_app(PAGE, model="xlm-roberta-large", split="dev")
     assert not at.exception
-    assert next(box for box in at.selectbox if box.key == "budget").value == "full"
+    assert widget(at, "budget").value == "full"
     frames = chart_frames(at)
     points = next(f for f in frames if "n_tasks" in f.columns)
     assert sorted(points["n_tasks"]) == [1, 1, 2, 3]
@@ -40,7 +48,7 @@ def test_returns_page_fits_gain_vs_number_of_tasks(tmp_path, monkeypatch) -> Non
 def test_gain_vs_training_examples_is_fitted_with_its_table(sized_store) -> None:
     at = new_app(PAGE, model="xlm-roberta-large", split="dev")
     assert not at.exception
-    assert next(box for box in at.selectbox if box.key == "task").value == "squad"
+    assert widget(at, "task").value == "squad"
     frames = chart_frames(at)
     points = max((f for f in frames if "total_examples" in f.columns
                   and set(f["intermediate"]) == {"squad"}), key=len)
@@ -68,7 +76,7 @@ def test_matched_budget_comparison_recovers_the_built_in_difference(sized_store)
 def test_budget_filter_picks_the_sets_trained_on_that_budget(sized_store) -> None:
     at = new_app(PAGE, model="xlm-roberta-large", split="dev", budget="2000")
     assert not at.exception
-    budget = next(box for box in at.selectbox if box.key == "budget")
+    budget = widget(at, "budget")
     assert budget.value == "2000"
     assert budget.options == [str(size) for size in sorted(SQUAD_SIZES)]  # no full-data sets
     points = next(f for f in chart_frames(at) if "n_tasks" in f.columns)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from dashboard_helpers import chart_frames, grid_frame, open_link, store_of
+from dashboard_helpers import chart_frames, grid_frame, open_link, store_of, widget
 
 from xfer_analysis import results
 from xfer_analysis.analysis.matrix import transfer_matrix
@@ -15,7 +15,7 @@ LINK = {"model": "xlm-roberta-large", "split": "test"}
 
 
 def _source_box(at):
-    return next(box for box in at.selectbox if box.key == "source")
+    return widget(at, "source")
 
 
 def _cells(at) -> pd.DataFrame:

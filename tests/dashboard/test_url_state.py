@@ -5,7 +5,7 @@ a page switch)."""
 from __future__ import annotations
 
 import pytest
-from dashboard_helpers import go_to, open_link, widget_values
+from dashboard_helpers import go_to, open_link, widget, widget_values
 
 LINKS = {
     "views/overview.py": {"bench": "xtreme-r"},
@@ -50,7 +50,7 @@ def test_filters_follow_the_user_across_pages(published_only) -> None:
     assert not at.exception
     assert widget_values(at)["model"] == "xlm-roberta-large"
     assert at.query_params["model"] == "xlm-roberta-large"
-    next(box for box in at.selectbox if box.key == "model").set_value("mt5-base").run()
+    widget(at, "model").set_value("mt5-base").run()
     go_to(at, "views/heatmap.py")
     values = widget_values(at)
     assert (values["model"], values["lang"]) == ("mt5-base", "de")
