@@ -8,6 +8,7 @@ import pytest
 
 from xfer_analysis.analysis.matrix import MATRIX_COLUMNS, transfer_matrix
 from xfer_analysis.analysis.synthetic import synthetic_grid
+from xfer_analysis.analysis.uncertainty import ONE_RUN, ONLY_AVERAGE
 
 TARGETS = {
     "xnli": ["en", "de", "fr", "ru", "sw", "ur", "ar", "bg", "el", "es"],
@@ -20,13 +21,13 @@ def _grid(**kw):
         {"squad": 3.0, "mnli": {"xnli": 0.0, "xquad": -1.0}},
         TARGETS,
         metrics={"xquad": ["exact_match", "f1"]},
-        seeds=(1, 2),
+        seeds=(1, 2, 3),
         **kw,
     )
 
 
 def _matrix(df, **kw):
-    return transfer_matrix(df, base_model="xlm-roberta-large", split="dev", n_boot=300, **kw)
+    return transfer_matrix(df, base_model="xlm-roberta-large", split="dev", **kw)
 
 
 def test_matrix_recovers_effects_on_task_score_metric():
@@ -38,10 +39,10 @@ def test_matrix_recovers_effects_on_task_score_metric():
     assert cell.loc[("squad", "xquad"), "gain"] == pytest.approx(3.0)
     assert cell.loc[("mnli", "xquad"), "gain"] == pytest.approx(-1.0)
     assert cell.loc[("squad", "xnli"), "n_languages"] == 10
-    assert cell.loc[("squad", "xnli"), "n_seeds"] == 2
+    assert cell.loc[("squad", "xnli"), "n_seeds"] == 3
     # built-in constant effects: zero-width intervals that contain the estimate
     assert cell.loc[("squad", "xnli"), "ci_low"] == pytest.approx(3.0)
-    assert len(cell.loc[("squad", "xnli"), "rows"]) == 2 * 2 * 10
+    assert len(cell.loc[("squad", "xnli"), "rows"]) == 2 * 3 * 10
 
 
 def test_matrix_one_metric_and_one_language():
@@ -56,6 +57,15 @@ def test_significance_after_correction():
     assert bool(sig[("squad", "xnli")])
     assert not bool(sig[("mnli", "xnli")])
     assert (m["p_adjusted"] >= m["p_value"] - 1e-12).all()
+
+
+def test_one_run_cells_have_no_interval_or_test_however_many_languages():
+    """Finding 3: a single seed's languages are not replicates of the gain."""
+    df = synthetic_grid({"squad": 0.5}, {"panx": [f"l{i}" for i in range(40)]}, seeds=(3,),
+                        noise=1.0, metrics={"panx": ["f1"]})
+    m = _matrix(df)
+    assert m["ci_note"].item() == ONE_RUN and np.isnan(m["p_value"].item())
+    assert m["significant"].isna().all()
 
 
 def test_average_only_cells_have_no_interval_or_test():
@@ -77,13 +87,13 @@ def test_matrix_invariant_to_row_order():
     pd.testing.assert_frame_equal(a, b)
 
 
-def _reference_matrix(df, correction="holm", n_boot=300):
-    """The transfer matrix cell by cell with `bootstrap_ci` and `permutation_test` (the slow,
+def _reference_matrix(df, correction="holm"):
+    """The transfer matrix cell by cell with `run_interval` and `run_test` (the slow,
     obviously-correct way the vectorised version must reproduce)."""
     from xfer_analysis.analysis.frame import key_text, unique_tuple
     from xfer_analysis.analysis.gains import paired_gains, score_rows, treatment_label
     from xfer_analysis.analysis.scores import with_task_scores
-    from xfer_analysis.analysis.uncertainty import CORRECTIONS, bootstrap_ci, permutation_test
+    from xfer_analysis.analysis.uncertainty import CORRECTIONS, run_interval, run_test
 
     sel = df[(df["base_model"] == "xlm-roberta-large") & (df["split"] == "dev")]
     gains = paired_gains(score_rows(with_task_scores(sel)))
@@ -92,7 +102,7 @@ def _reference_matrix(df, correction="holm", n_boot=300):
     for (label, target, met), cell in gains.groupby(
         [gains["label"], key_text(gains["target_task"]), key_text(gains["metric"])], sort=True
     ):
-        ci = bootstrap_ci(cell, n_boot=n_boot)
+        ci = run_interval(cell)
         langs = cell[cell["language"] != "avg"]
         used = cell if langs.empty else langs
         rows.append({
@@ -100,7 +110,7 @@ def _reference_matrix(df, correction="holm", n_boot=300):
             "value": used.groupby("language")["value"].mean().mean(),
             "baseline_value": used.groupby("language")["baseline_value"].mean().mean(),
             "ci_low": ci.low, "ci_high": ci.high, "ci_note": ci.note,
-            "p_value": permutation_test(cell).p_value, "n_seeds": ci.n_seeds,
+            "p_value": run_test(cell).p_value, "n_seeds": ci.n_seeds,
             "n_languages": ci.n_languages, "n_pairs": len(used),
             "rows": unique_tuple(list(used["row"]) + list(used["baseline_row"])),
             "sources": unique_tuple(list(used["source"]) + list(used["baseline_source"])),
@@ -119,11 +129,12 @@ def test_vectorised_matrix_equals_cell_by_cell_reference():
                                           "udpos": ["f1"]},
                         seeds=(1, 2, 10), noise=1.0, rng_seed=5)
     df = df.drop(df.sample(frac=0.15, random_state=2).index)  # missing pairs: NaN grid cells
+    df = df[(df["intermediate"] != "qqp") | (df["seed"] == 1)]  # one run: no interval
     got = _matrix(df)
     want = _reference_matrix(df)
-    assert (got["n_languages"] > 16).any()  # Monte Carlo permutation cells are covered
-    assert set(got["ci_note"].dropna()) == {"source publishes only an average",
-                                            "a single paired observation (one language, one seed)"}
+    assert ONE_RUN in set(got["ci_note"].dropna())
+    assert set(got["ci_note"].dropna()) <= {ONE_RUN, f"{ONLY_AVERAGE}; {ONE_RUN}"}
+    assert got["ci_low"].notna().sum() >= 8
     pd.testing.assert_frame_equal(got[list(want.columns)], want, check_exact=False,
                                   rtol=1e-12, atol=1e-12, check_dtype=False)
 

@@ -35,7 +35,7 @@ def _two_sources(split_languages: bool = False) -> pd.DataFrame:
 
 
 def _matrix(df: pd.DataFrame, **kw) -> pd.DataFrame:
-    return transfer_matrix(df, base_model="xlm-roberta-large", split="dev", n_boot=100, **kw)
+    return transfer_matrix(df, base_model="xlm-roberta-large", split="dev", **kw)
 
 
 @pytest.mark.parametrize("split_languages", [False, True])
@@ -87,14 +87,14 @@ def test_selection_curve_refuses_mixed_sources_and_splits_by_source():
 def test_published_matrix_is_never_merged_across_sources():
     df = results.published()
     with pytest.raises(InputError, match=f"mt5-readme.*rembert-t16.*{HINT}"):
-        transfer_matrix(df, base_model="xlm-roberta-large", split="test", n_boot=50)
-    m = transfer_matrix(df, base_model="xlm-roberta-large", split="test", n_boot=50,
+        transfer_matrix(df, base_model="xlm-roberta-large", split="test")
+    m = transfer_matrix(df, base_model="xlm-roberta-large", split="test",
                         by=("source",))
     assert not m.empty and m["source"].nunique() > 1
     for sources in m["sources"]:  # each cell: one treatment source and its own baseline
         assert len({s.split("-")[0] for s in sources}) == 1
     for source in source_options(df[df["base_model"] == "xlm-roberta-large"]):
-        one = transfer_matrix(df, base_model="xlm-roberta-large", split="test", n_boot=50,
+        one = transfer_matrix(df, base_model="xlm-roberta-large", split="test",
                               source=source)
         assert one.empty or (m.set_index(["intermediate", "target_task", "source"])
                              .loc[[(i, t, source) for i, t in

@@ -17,7 +17,7 @@ def matrix():
     df = synthetic_grid({"squad": 3.0, "mnli": {"xnli": -5.0}},
                         {"xnli": ["en", "de", "fr", "ru", "sw", "ur", "ar", "bg", "el", "es"],
                          "pawsx": ["en", "de", "ja"]}, seeds=(1, 2), noise=0.3)
-    return transfer_matrix(df, base_model="xlm-roberta-large", split="dev", n_boot=200)
+    return transfer_matrix(df, base_model="xlm-roberta-large", split="dev")
 
 
 def _data(spec):

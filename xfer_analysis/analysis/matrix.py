@@ -64,17 +64,16 @@ def transfer_matrix(
     setting: str = "zero-shot",
     correction: str = "holm",
     alpha: float = 0.05,
-    n_boot: int = 2000,
-    rng_seed: int = 0,
     source: str | None = None,
     by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Gain of every intermediate (label adds `n=` / `[translated]` when not the default) on
     every target task (aggregate targets left out): language-averaged (or one `language`), on
-    each target's task-score metric unless `metric` is given, with bootstrap interval,
-    permutation p-value and the `correction` (holm or bh) over all cells. `value` /
-    `baseline_value` are absolute scores. A cell never mixes source pairings: keep one treatment
-    `source`, or split cells with `by=("source",)` (columns after `metric`); else InputError."""
+    each target's task-score metric unless `metric` is given, with a t interval over training
+    runs (languages averaged within a run), the run-level t-test p-value and the `correction`
+    (holm or bh) over all cells. `value` / `baseline_value` are absolute scores.
+    A cell never mixes source pairings: keep one treatment `source`, or split cells with
+    `by=("source",)` (columns after `metric`); else InputError."""
     if correction not in CORRECTIONS:
         raise InputError(f"correction must be one of {sorted(CORRECTIONS)}", field="correction")
     columns = ["intermediate", "target_task", "metric", *by, *MATRIX_COLUMNS[3:]]
@@ -106,8 +105,7 @@ def transfer_matrix(
     u = gains[used]
     ucells = cells[used]
     stats = cell_statistics(ucells, key_text(u["seed"]), u["language"].astype(str),
-                            u["gain"].to_numpy(dtype=float), ~has_lang, n_boot=n_boot,
-                            rng_seed=rng_seed)
+                            u["gain"].to_numpy(dtype=float), ~has_lang)
     lang_means = u[["value", "baseline_value"]].groupby(
         [ucells, u["language"].astype(str).to_numpy()]).mean()
     absolute = lang_means.groupby(level=0).mean()

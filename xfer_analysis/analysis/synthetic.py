@@ -68,3 +68,46 @@ def synthetic_grid(
     frame["intermediate_examples"] = frame["intermediate_examples"].astype("Int64")
     frame["seed"] = frame["seed"].astype("Int64")
     return frame
+
+
+def simulated_gains(
+    effect: float,
+    n_seeds: int,
+    *,
+    n_targets: int = 1,
+    n_languages: int = 8,
+    sd_stage1: float = 0.0,
+    sd_run: float = 1.0,
+    sd_language: float = 1.0,
+    sd_language_effect: float = 0.0,
+    tails: str = "normal",
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Paired gains of one treatment cell drawn from a model of STILTs runs, for calibration:
+    gain[s, t, l] = effect + a[t, l] + u[s] + v[s, t] + e[s, t, l], where u is the stage-1
+    (intermediate-training) seed effect shared by every target and language of run s, v the
+    target-training run effect (treatment minus baseline), e language-level evaluation noise,
+    and a fixed per-language deviations of the true gain (centred, so the cell's true mean gain
+    is `effect`). `tails="t3"` draws u, v and e from Student t with 3 degrees of freedom
+    (scaled to the same sd) instead of normal."""
+
+    def draw(sd: float, size: tuple[int, ...]) -> np.ndarray:
+        if sd == 0:
+            return np.zeros(size)
+        if tails == "t3":
+            return sd * rng.standard_t(3, size) / np.sqrt(3.0)
+        return rng.normal(0.0, sd, size)
+
+    a = rng.normal(0.0, sd_language_effect, (n_targets, n_languages)) if sd_language_effect \
+        else np.zeros((n_targets, n_languages))
+    a -= a.mean(axis=1, keepdims=True)
+    gain = (effect + a[None] + draw(sd_stage1, (n_seeds, 1, 1))
+            + draw(sd_run, (n_seeds, n_targets, 1))
+            + draw(sd_language, (n_seeds, n_targets, n_languages)))
+    s, t, lang = np.meshgrid(np.arange(n_seeds), np.arange(n_targets), np.arange(n_languages),
+                             indexing="ij")
+    return pd.DataFrame({
+        "intermediate": "simulated", "target_task": [f"t{i}" for i in t.ravel()],
+        "language": [f"l{i}" for i in lang.ravel()], "metric": "accuracy",
+        "seed": s.ravel(), "gain": gain.ravel(),
+    })

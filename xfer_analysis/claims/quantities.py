@@ -12,7 +12,7 @@ from xfer_analysis import tasks
 from xfer_analysis.analysis.frame import unique_tuple
 from xfer_analysis.analysis.gains import gains_by_target, paired_gains
 from xfer_analysis.analysis.lookup import score_metric
-from xfer_analysis.analysis.uncertainty import bootstrap_ci
+from xfer_analysis.analysis.uncertainty import run_interval
 from xfer_analysis.claims.model import Claim, Measurement, Quantity
 
 BASELINE = tasks.NONE
@@ -60,12 +60,12 @@ def _from_gains(gains: pd.DataFrame, missing: tuple[str, ...],
         return Measurement(None, None, "no paired rows", (), (), missing, detail or {})
     rows = unique_tuple(list(gains["row"]) + list(gains["baseline_row"]))
     srcs = unique_tuple(list(gains["source"]) + list(gains["baseline_source"]))
-    ci = bootstrap_ci(gains.assign(intermediate=POOLED))
+    ci = run_interval(gains.assign(intermediate=POOLED))
     if missing:
         return Measurement(None, None, "incomplete", rows, srcs, missing,
                            {**(detail or {}), "partial_value": ci.estimate})
     interval = None if math.isnan(ci.low) else (ci.low, ci.high)
-    note = ci.note or f"{int(ci.level * 100)}% bootstrap over {ci.n_seeds} seed(s) and " \
+    note = ci.note or f"{int(ci.level * 100)}% t interval over {ci.n_seeds} run(s) and " \
                       f"{ci.n_languages} language(s)"
     return Measurement(ci.estimate, interval, note, rows, srcs, missing, detail or {})
 
