@@ -27,5 +27,5 @@ PAGES = [
 
 page = st.navigation(PAGES)
 loaded = ui.data()
-st.sidebar.caption(f"Loaded: {loaded.origin} — {len(loaded.frame):,} rows")
+st.sidebar.caption(f"Loaded: {ui.md(loaded.origin)} — {len(loaded.frame):,} rows")
 page.run()

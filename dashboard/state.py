@@ -35,6 +35,13 @@ UPLOAD_KINDS: dict[str, str | None] = {
 }
 """What the user says an upload is; None means: decide by the file suffix."""
 
+MAX_UPLOAD_ROWS = 500_000
+"""Most result rows an upload may hold; counted before the file is parsed (Parquet: from its
+footer; CSV/JSONL: lines; JSON: objects), so a small file that expands to millions of rows is
+refused before it costs memory. Larger tables go through `xfer import` into a store."""
+MAX_NAME_BYTES = 255
+"""Longest upload file name, in UTF-8 bytes (what a file system allows for one name)."""
+
 def _raw(params: Mapping[str, Any], key: str) -> str | None:
     """One query-param value as a string (the last one if the URL repeats the key)."""
     value = params.get(key)
@@ -139,6 +146,47 @@ def check_size(filename: str, size: int, limit_mb: int) -> None:
                          path=filename)
 
 
+def check_name(filename: str) -> str:
+    """The base name of an upload, refused (InputError) when empty, not encodable or over
+    MAX_NAME_BYTES."""
+    name = Path(filename).name
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InputError("the file name is not valid Unicode text", path=repr(filename)) from None
+    if not name or size > MAX_NAME_BYTES:
+        raise InputError(f"the file name is {size} bytes long; the limit is {MAX_NAME_BYTES}",
+                         path=name[:80] + ("..." if len(name) > 80 else ""))
+    return name
+
+
+def count_rows(content: bytes, fmt: str) -> int:
+    """An upper bound on the rows a file holds, found without parsing it: Parquet's row count
+    from its footer, lines for CSV (less the header) and JSONL, objects (`{`) for JSON; 0 if
+    it cannot be told (the reader then reports the broken file)."""
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(pa.BufferReader(content)).metadata.num_rows
+        except (pa.ArrowException, OSError, ValueError):
+            return 0
+    if fmt in ("csv", "jsonl"):
+        lines = content.count(b"\n") + (not content.endswith(b"\n"))
+        return lines - 1 if fmt == "csv" else lines
+    return content.count(b"{")
+
+
+def check_rows(filename: str, content: bytes, fmt: str, limit: int = MAX_UPLOAD_ROWS) -> None:
+    """Refuse an upload that holds more than `limit` rows (`count_rows`) before it is parsed."""
+    rows = count_rows(content, fmt)
+    if rows > limit:
+        what = {"parquet": "rows", "json": "records"}.get(fmt, "lines")
+        raise InputError(f"holds {rows:,} {what}; an upload may hold at most {limit:,} "
+                         "(import larger tables with `xfer import` into a store)", path=filename)
+
+
 def read_upload(
     filename: str, content: bytes, kind: str | None, run_meta: Mapping[str, Any] | None = None,
     *, limit_mb: int,
@@ -148,10 +196,12 @@ def read_upload(
     The bytes go to a private temporary directory that is removed afterwards; nothing reaches
     a store here. Raises InputError (naming the file) for any unreadable or invalid upload.
     """
+    filename = check_name(filename)
     check_size(filename, len(content), limit_mb)
     fmt = upload_format(filename, kind)
+    check_rows(filename, content, fmt)
     with tempfile.TemporaryDirectory(prefix="xfer-upload-") as tmp:
-        path = Path(tmp) / Path(filename).name
+        path = Path(tmp) / filename
         path.write_bytes(content)
         try:
             return results.read(path, format=fmt, **dict(run_meta or {}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,11 +21,20 @@ import streamlit as st
 import vl_convert
 
 from xfer_analysis import results
+from xfer_analysis.results.export import safe_csv
 from xfer_analysis.results.published import published_dir
+from xfer_analysis.results.store import STORE_ENV
 
 UPLOADS_KEY = "xfer.uploads"
-STORE_KEY = "xfer.store_path"
 FILTERS_KEY = "xfer.filters"
+_MARKDOWN_SPECIALS = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md(value: object) -> str:
+    """`value` as Markdown that shows exactly its text: every ASCII punctuation character is
+    backslash-escaped (CommonMark), so names and messages from loaded data can never become an
+    image, a link, HTML, a heading or math in `st.markdown`/`st.caption`/`st.error`."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(value))
 
 
 @dataclass(frozen=True)
@@ -63,9 +73,9 @@ def _combined(base_key: str, upload_keys: tuple[str, ...], _frames: tuple) -> pd
 
 
 def store_path() -> str | None:
-    """The store this session reads: chosen on the Data page, else `XFER_STORE`, else none."""
-    chosen = st.session_state.get(STORE_KEY)
-    return chosen if chosen else os.environ.get("XFER_STORE") or None
+    """The store the dashboard reads: `XFER_STORE`, fixed when the server starts (`xfer
+    dashboard --store`); visitors cannot choose another file."""
+    return os.environ.get(STORE_ENV) or None
 
 
 def uploads() -> dict[str, tuple[str, pd.DataFrame]]:
@@ -197,13 +207,13 @@ def source_choice(sources: Sequence[str], *, container: Any = None) -> str | Non
     if not sources:
         return None
     if len(sources) == 1:
-        st.caption(f"Source: **{sources[0]}**")
+        st.caption(f"Source: **{md(sources[0])}**")
         return sources[0]
     chosen = choice("Source", sources, "source", container=container,
                     help="the loaded rows come from several sources; each is shown on its own")
     citation = results.sources().set_index("id")["citation"].get(chosen, "not catalogued")
-    st.caption(f"Showing source **{chosen}** ({citation}), one of {len(sources)} sources of "
-               "these rows; numbers from different sources are never averaged.")
+    st.caption(f"Showing source **{md(chosen)}** ({md(citation)}), one of {len(sources)} "
+               "sources of these rows; numbers from different sources are never averaged.")
     return chosen
 
 
@@ -225,7 +235,7 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
     for column, (dataset, frame) in zip(columns[2:], frames.items(), strict=True):
         suffix = "" if len(frames) == 1 else f"-{dataset}"
         column.download_button(
-            f"data CSV{suffix}", data=lambda frame=frame: frame.to_csv(index=False),
+            f"data CSV{suffix}", data=lambda frame=frame: safe_csv(frame),
             file_name=f"{name}{suffix}.csv", mime="text/csv", on_click="ignore",
             key=f"{name}{suffix}.csv",
         )
@@ -237,5 +247,6 @@ def upload_limit_mb() -> int:
 
 
 def missing(what: str, how: str) -> None:
-    """Say plainly which data a view needs and how to load it."""
+    """Say plainly which data a view needs and how to load it (Markdown: callers pass names
+    from the loaded data through `md`)."""
     st.info(f"**Missing data:** {what}\n\n**How to load it:** {how}")

@@ -20,21 +20,21 @@ st.dataframe(views.claims_summary(chosen), hide_index=True)
 for verdict in chosen:
     claim = verdict.claim
     with st.expander(f"[{verdict.status}] {claim.id}: {claim.text}"):
-        st.markdown(f"**Verdict:** {verdict.status} — {verdict.reason}")
+        st.markdown(f"**Verdict:** {ui.md(verdict.status)} — {ui.md(verdict.reason)}")
         st.markdown(f"**Quantity:** {claim.quantity.description}; expected "
                     f"{claim.expectation.describe()}")
         st.markdown(f"**Source:** {claim.source} ({claim.citation})")
         if verdict.decided_by:
-            st.markdown(f"**Decided by:** {verdict.decided_by}")
+            st.markdown(f"**Decided by:** {ui.md(verdict.decided_by)}")
         if verdict.missing:
-            st.markdown("**Missing data:** " + "; ".join(verdict.missing))
+            st.markdown("**Missing data:** " + "; ".join(map(ui.md, verdict.missing)))
         if claim.needs.config:
             st.markdown(f"**Run that would decide it:** `xfer run {claim.needs.config}`")
         for caveat in verdict.caveats:
-            st.caption(caveat)
+            st.caption(ui.md(caveat))
         evidence = views.evidence_table(verdict)
         if not evidence.empty:
             st.dataframe(evidence, hide_index=True)
         rows = views.rows_used(verdict)
         if rows:
-            st.caption("Rows used: " + ", ".join(rows))
+            st.caption("Rows used: " + ", ".join(map(ui.md, rows)))

@@ -1,6 +1,8 @@
-"""Data: upload results or point at a store; browse, filter and download the loaded table."""
+"""Data: upload results; browse, filter and download the loaded table.
 
-from pathlib import Path
+The store is the one the server was started with (`xfer dashboard --store`, `XFER_STORE`);
+visitors cannot point the app at another file.
+"""
 
 import state
 import streamlit as st
@@ -33,7 +35,7 @@ with load_tab:
             for field in RUN_FIELDS:
                 text = st.text_input(field, key=f"meta.{field}").strip()
                 if text:
-                    run_meta[field] = int(text) if field == "seed" and text.isdigit() else text
+                    run_meta[field] = text
     upload = st.file_uploader(
         "Results file", type=sorted({s.lstrip(".") for s in state.UPLOAD_FORMATS}),
         key="upload",
@@ -44,34 +46,28 @@ with load_tab:
             table = state.read_upload(upload.name, content, kind, run_meta,
                                        limit_mb=ui.upload_limit_mb())
         except XferError as exc:
-            st.error(f"Not loaded: {exc}")
+            st.error(f"Not loaded: {ui.md(exc)}")
         else:
             upload_digest = state.digest(content, repr(sorted(run_meta.items())))
             added = ui.uploads()
             if added.get(upload.name, (None,))[0] != upload_digest:
                 added[upload.name] = (upload_digest, table)
                 st.rerun()
-            st.success(f"{upload.name}: {len(table):,} valid rows, added to this session.")
+            st.success(f"{ui.md(upload.name)}: {len(table):,} valid rows, added to this session.")
             st.dataframe(table.head(PREVIEW_ROWS), hide_index=True)
             target = ui.store_path()
-            if target and st.button(f"Save these rows to the store {target}", key="save"):
+            if target and st.button(f"Save these rows to the store {ui.md(target)}", key="save"):
                 try:
                     written = results.Store(target).add(table, origin=upload.name)
                 except XferError as exc:
-                    st.error(f"Not saved: {exc}")
+                    st.error(f"Not saved: {ui.md(exc)}")
                 else:
-                    st.success(f"Saved {written:,} new rows to {target}.")
+                    st.success(f"Saved {written:,} new rows to {ui.md(target)}.")
 
     st.subheader("Results store")
     current = ui.store_path()
-    st.caption(f"Currently: {current or 'no store (published data only)'}")
-    chosen = st.text_input("Store path", value=current or "", key="store").strip()
-    if st.button("Use this store", key="use_store"):
-        if chosen and not Path(chosen).expanduser().exists():
-            st.error(f"No store at {chosen}: nothing exists at that path.")
-        else:
-            st.session_state[ui.STORE_KEY] = str(Path(chosen).expanduser()) if chosen else None
-            st.rerun()
+    st.caption(f"Currently: {ui.md(current or 'no store (published data only)')}. The store is "
+               "chosen when the dashboard starts: `xfer dashboard --store FILE`.")
 
 with browse_tab:
     options = ui.compute(views.column_values, loaded, columns=FILTER_COLUMNS)
@@ -86,7 +82,7 @@ with browse_tab:
                + (f"; showing the first {PREVIEW_ROWS:,}" if len(shown) > PREVIEW_ROWS else ""))
     st.dataframe(shown.head(PREVIEW_ROWS), hide_index=True)
     st.download_button(
-        "Download the filtered table (CSV)", data=lambda: shown.to_csv(index=False),
+        "Download the filtered table (CSV)", data=lambda: ui.safe_csv(shown),
         file_name="xfer-results-filtered.csv", mime="text/csv", on_click="ignore",
         key="download_filtered",
     )

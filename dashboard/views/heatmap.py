@@ -32,7 +32,7 @@ try:
                         setting=setting, metric=metric, language=language,
                         correction=correction, source=source)
 except XferError as exc:
-    st.error(f"No heatmap: {exc}")
+    st.error(f"No heatmap: {ui.md(exc)}")
     st.stop()
 
 GRID_HELP = (
@@ -42,10 +42,11 @@ GRID_HELP = (
 )
 if matrix.empty:
     ui.missing(
-        f"no intermediate × target grid for {base_model}, {split} split, {setting}, "
-        f"{metric}, {language}: the table needs baseline rows (intermediate `none`) and rows "
-        "for intermediate-trained models that share model, target, language, split, metric "
-        "and seed. The published data has no such grid (the paper's dev grid is not public).",
+        f"no intermediate × target grid for {ui.md(base_model)}, {ui.md(split)} split, "
+        f"{ui.md(setting)}, {ui.md(metric)}, {ui.md(language)}: the table needs baseline rows "
+        "(intermediate `none`) and rows for intermediate-trained models that share model, "
+        "target, language, split, metric and seed. The published data has no such grid (the "
+        "paper's dev grid is not public).",
         GRID_HELP,
     )
 else:

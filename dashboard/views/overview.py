@@ -16,8 +16,9 @@ st.markdown(
 loaded = ui.data()
 grid = ui.compute(views.best_real_grid, loaded)
 if grid is not None:
-    st.subheader(f"Best loaded grid: {grid.source}")
-    st.caption(f"{grid.base_model}, {grid.split} split: {grid.n_sets} intermediate sets × "
+    st.subheader(f"Best loaded grid: {ui.md(grid.source)}")
+    st.caption(f"{ui.md(grid.base_model)}, {ui.md(grid.split)} split: {grid.n_sets} "
+               "intermediate sets × "
                f"{grid.n_seeds} seeds on {grid.n_targets} targets (the run source with the most "
                "sets × seeds). Open it on:")
     links = st.columns(3)
@@ -30,13 +31,14 @@ if grid is not None:
         matrix = ui.compute(views.heatmap_matrix, loaded, base_model=grid.base_model,
                             split=grid.split, source=grid.source)
     except XferError as exc:
-        st.error(f"No heatmap of this grid: {exc}")
+        st.error(f"No heatmap of this grid: {ui.md(exc)}")
     else:
         ui.show_chart(charts.heatmap(matrix), "best-grid-heatmap")
         st.dataframe(matrix, hide_index=True)
 else:
     st.caption("No grid of real runs is loaded (runs have seeds and a baseline); showing the "
-               "published data. Load one with `xfer dashboard --store FILE` or on the Data page.")
+               "published data. Load one with `xfer dashboard --store FILE` or upload one on "
+               "the Data page.")
 
 bench = ui.choice("Benchmark", [b.name for b in map(tasks.benchmark, ("xtreme", "xtreme-r"))],
                   "bench")

@@ -27,8 +27,9 @@ table = ui.compute(views.per_language_gains, loaded, base_model=base_model, spli
                    source=source) if intermediate else None
 if table is None or table.empty:
     ui.missing(
-        f"no paired per-language scores of {intermediate or 'an intermediate model'} and the "
-        f"baseline (`none`) for {target}, {base_model}, {split} split.",
+        f"no paired per-language scores of {ui.md(intermediate or 'an intermediate model')} "
+        f"and the baseline (`none`) for {ui.md(target)}, {ui.md(base_model)}, {ui.md(split)} "
+        "split.",
         "upload per-language results on the Data page, fill "
         "`data/templates/phang2020_dev_grid.csv` and `xfer import` it, or run "
         "`xfer run configs/phang2020.yaml`.",
@@ -38,6 +39,6 @@ else:
     ui.show_chart(charts.language_bars(table, value="gain", color_by=column),
                   f"per-language-{target}-{intermediate}")
     for name, part in table.groupby(column, sort=True):
-        st.subheader(f"{group}: {name}")
+        st.subheader(f"{ui.md(group)}: {ui.md(name)}")
         st.dataframe(part[["language", "source", "gain", "value", "baseline_value", "n_seeds",
                            "family", "script", "resource_level", "sources"]], hide_index=True)

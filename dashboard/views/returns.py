@@ -48,24 +48,25 @@ try:
     view = ui.compute(views.returns, loaded, base_model=base_model, split=split, source=source,
                       benchmark=bench)
 except XferError as exc:
-    st.warning(f"No gains for {base_model}: {exc}")
+    st.warning(f"No gains for {ui.md(base_model)}: {ui.md(exc)}")
     st.stop()
-st.caption(f"Research question (a): {view.answer.status}")
+st.caption(f"Research question (a): {ui.md(view.answer.status)}")
 
 st.subheader("Gain vs number of intermediate tasks")
 budget = ui.choice("Stage-1 examples per set", view.budgets, "budget", views.FULL,
                    help="sets trained on the same budget are compared with each other")
 tasks_fit = views.task_count_fit(view, budget) if budget else None
 if tasks_fit is None or tasks_fit.points.empty:
-    ui.missing(f"no paired gains of intermediate sets for {base_model} ({split}).", HOW)
+    ui.missing(f"no paired gains of intermediate sets for {ui.md(base_model)} ({ui.md(split)}).",
+               HOW)
 else:
     fitted_plot(tasks_fit, "n_tasks", "gain-vs-tasks")
 
 st.subheader("Gain vs training examples")
 task = ui.choice("Intermediate task", view.example_tasks, "task", "squad")
 if task is None:
-    ui.missing(f"no intermediate task of {base_model} ({split}) trained on two or more data "
-               "sizes (`intermediate_examples`).", HOW)
+    ui.missing(f"no intermediate task of {ui.md(base_model)} ({ui.md(split)}) trained on two "
+               "or more data sizes (`intermediate_examples`).", HOW)
 else:
     fitted_plot(views.example_fit(view, task), "total_examples", f"gain-vs-examples-{task}",
                 log_x=True)
@@ -85,12 +86,12 @@ else:
 st.subheader("Best-of-k selection curve")
 selection = view.answer.frames["selection"]
 if selection.empty:
-    ui.missing(f"no single-task gains for {base_model} to select from "
+    ui.missing(f"no single-task gains for {ui.md(base_model)} to select from "
                "(at least two single tasks at full data).", HOW)
 else:
     scored = ", ".join(selection["eval_splits"].iloc[0])
     st.caption(f"Expected gain of the best of k single intermediate tasks, selected on dev and "
-               f"scored on {scored}.")
+               f"scored on {ui.md(scored)}.")
     if scored == "dev":
         st.warning("Selected and scored on the same split: an optimistic (oracle) curve.")
     ui.show_chart(charts.curve(selection, x="k", y="gain"), "best-of-k")

@@ -16,7 +16,7 @@ view = ui.compute(views.scaling_view, loaded, target_task=target, split=split)
 measure = ui.choice("Measure", view.measures, "y", container=top[2])
 table = view.table
 if table.empty or measure is None:
-    ui.missing(f"no rows of {target} ({split}) with known model sizes.",
+    ui.missing(f"no rows of {ui.md(target)} ({ui.md(split)}) with known model sizes.",
                "upload results of several model sizes on the Data page or load a store.")
 else:
     ui.show_chart(charts.scaling_chart(table, y=views.MEASURES[measure]), f"scaling-{target}")

@@ -13,6 +13,8 @@ from xfer_analysis.resources import shipped
 
 DEFAULT_PORT = 8501
 DEFAULT_HOST = "127.0.0.1"
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+"""Host names the server answers by default (server.allowedHosts: DNS-rebinding guard)."""
 MAX_UPLOAD_MB = 200
 """Largest upload the app accepts, in megabytes (Streamlit's server.maxUploadSize; the Data
 page reads it back with `st.get_option`)."""
@@ -28,8 +30,20 @@ def app_path() -> Path:
     return path
 
 
+def allowed_hosts(args: argparse.Namespace) -> list[str]:
+    """Host names the browser may use to reach the app: the local names, the bound address
+    (unless it is a wildcard) and every `--allow-host`."""
+    names = [*LOCAL_NAMES]
+    if args.host not in ("0.0.0.0", "::", ""):
+        names.append(args.host)
+    names.extend(args.allow_host or [])
+    return list(dict.fromkeys(names))
+
+
 def streamlit_command(args: argparse.Namespace, app: Path) -> list[str]:
-    """The `streamlit run` command line: headless, bound to `args.host`, no telemetry."""
+    """The `streamlit run` command line: headless, bound to `args.host`, no telemetry, XSRF and
+    CORS protection on, WebSocket connections only from `allowed_hosts`."""
+    hosts = [flag for name in allowed_hosts(args) for flag in ("--server.allowedHosts", name)]
     return [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(args.port),
@@ -41,6 +55,9 @@ def streamlit_command(args: argparse.Namespace, app: Path) -> list[str]:
         "--client.toolbarMode", "minimal",
         "--browser.serverAddress", args.host,
         "--browser.serverPort", str(args.port),
+        "--server.enableXsrfProtection", "true",
+        "--server.enableCORS", "true",
+        *hosts,
     ]
 
 
@@ -73,4 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "(default: $XFER_STORE)")
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
+    parser.add_argument("--allow-host", action="append", metavar="NAME",
+                        help="a host name browsers use to reach the app besides localhost and "
+                        "--host (repeatable; needed behind a proxy or with --host 0.0.0.0)")
     parser.set_defaults(func=_run)

@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "results", help="print stored results",
         description="Print the results in the store as CSV or JSON, filtered by column values "
-        "(names resolve through the registry, e.g. --target NER means panx).",
+        "(names resolve through the registry, e.g. --target NER means panx). In CSV, text "
+        "cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) "
+        "get a leading apostrophe.",
     )
     p.add_argument("--store", help="store file (default: $XFER_STORE or the user data dir)")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -31,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from xfer_analysis import results
+    from xfer_analysis.results.export import neutralised
 
     filters = {col: getattr(args, flag) for flag, col in FILTERS.items() if getattr(args, flag)}
     df = results.Store(args.store).table(**filters)
@@ -43,5 +46,5 @@ def run(args: argparse.Namespace) -> int:
         df.to_json(sys.stdout, orient="records", force_ascii=False)
         print()
     else:
-        df.to_csv(sys.stdout, index=False)
+        neutralised(df).to_csv(sys.stdout, index=False)
     return 0
