@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import string
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -135,7 +136,8 @@ def test_jiant_val_metrics(tmp_path):
     assert got[("xquad", "ar", "exact_match")] == 50.0
     assert set(df["split"]) == {"dev"} and set(df["intermediate"]) == {"squad"}
     assert df.attrs["skipped"] == ["mnli"] and "xquad_ar.total" in df.attrs["ignored_metrics"]
-    assert set(df["run_id"]) == {"jiant:run7"}
+    (run_id,) = set(df["run_id"])
+    assert run_id.startswith("jiant:") and len(run_id) == len("jiant:") + 12
 
 
 @pytest.mark.parametrize(
@@ -266,3 +268,31 @@ def test_user_base_model_round_trips_through_the_store(tmp_store):
     got = store.table(base_model="my-lab/xlmr-continued")
     assert got["base_model"].tolist() == ["my-lab/xlmr-continued"]
     assert results.load(store=store, include_published=False)["model_params"].isna().all()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jiant"])
+def test_run_ids_come_from_content_not_from_the_typed_path(tmp_path, monkeypatch, fmt) -> None:
+    """Issue 11: importing one file under two spellings of its path stored it twice (the run
+    id was the typed path); now the same bytes give the same run id and source."""
+    run = tmp_path / "run7"
+    run.mkdir()
+    if fmt == "csv":
+        name = "r.csv"
+        (run / name).write_text("base_model,intermediate,target_task,language,split,metric,"
+                                "value\nxlm-roberta-large,none,xnli,de,dev,accuracy,80.5\n")
+        meta = {}
+    else:
+        name = "val_metrics.json"
+        (run / name).write_text(json.dumps(JIANT))
+        meta = {"base_model": "xlm-roberta-large", "intermediate": "squad_v1", "seed": 1}
+    monkeypatch.chdir(tmp_path)
+    one = results.read(Path("run7") / name, **meta)
+    monkeypatch.chdir(run)
+    two = results.read(Path(".") / name, **meta)
+    three = results.read(run / ".." / "run7" / name, **meta)
+    for other in (two, three):
+        assert set(other["run_id"]) == set(one["run_id"])
+        assert set(other["source"]) == set(one["source"])
+    store = results.Store(tmp_path / "s.duckdb")
+    assert store.add(one, origin="run7/" + name) == len(one)
+    assert store.add(two, origin="./" + name) == 0

@@ -26,13 +26,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def cli_way_out(args: argparse.Namespace) -> str:
+    """What to do from the command line when the loaded rows cannot be checked together."""
+    store = f" --store {args.store}" if args.store else ""
+    return (f"from the command line: `xfer runs{store}` lists the stored runs and their "
+            f"sources, `xfer delete RUN{store}` removes a duplicate or stale run, and "
+            "`xfer claims --no-published --results FILE` checks one file alone")
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, check all claims, print a table (or JSON); exit 0 whatever the verdicts."""
     from xfer_analysis import claims, results
+    from xfer_analysis.errors import InputError
 
     table = results.load(args.results, store=args.store,
                          include_published=not args.no_published)
-    verdicts = claims.check_all(table)
+    try:
+        verdicts = claims.check_all(table)
+    except InputError as exc:
+        raise InputError(f"{exc.reason}; {cli_way_out(args)}", path=exc.path, line=exc.line,
+                         field=exc.field) from exc
     if args.json:
         print(json.dumps(claims.verdicts_json(verdicts), indent=2))
         return 0

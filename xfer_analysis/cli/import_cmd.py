@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                   "split", "seed"):
         p.add_argument(f"--{field.replace('_', '-')}", dest=field,
                        help=f"{field} for rows whose file does not give it")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the stored rows of every run the files name (to correct a "
+                   "run: import it again with the same --run-id and --replace)")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(func=run)
 
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     store = results.Store(args.store)
     combined = pd.concat(tables, ignore_index=True)
     origin = ";".join(str(p) for p in args.paths)
-    added = store.add(combined, origin=origin)
+    added = store.add(combined, origin=origin, replace=args.replace)
     if args.json:
         print(json.dumps({"store": str(store.path), "rows_added": added, "files": summary}))
         return 0

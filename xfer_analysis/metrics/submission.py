@@ -21,6 +21,8 @@ from xfer_analysis.metrics.scores import accuracy, map_at_k, pair_f1
 from xfer_analysis.metrics.tagging import tagging_scores
 
 ALL_TASKS_KEY = "all_task"
+OFFICIAL_CATEGORY_KEYS = {"structured_prediction": "tagging"}
+"""Category names whose key differs in the official scorer's JSON (its GROUP2TASK)."""
 QA_SCORE_METRIC = "em_f1_mean"
 
 Scorer = Callable[[Path, Path, str], dict[str, float]]
@@ -179,7 +181,7 @@ def overall_scores(detailed: dict[str, dict[str, Any]], benchmark: str) -> dict[
         overall[ALL_TASKS_KEY] = mean_of(bench.tasks)
     for category, members in bench.categories.items():
         if members and set(members) <= set(detailed):
-            overall[category] = mean_of(members)
+            overall[OFFICIAL_CATEGORY_KEYS.get(category, category)] = mean_of(members)
     return overall
 
 

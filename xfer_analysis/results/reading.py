@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,27 @@ def read(path: str | Path, format: str | None = None, scale: str | None = None,
     if fmt not in READERS:
         raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
                          path=str(p))
-    df = READERS[fmt](p, scale=scale, **run_meta)
+    ids = {} if fmt == "grid" else content_ids(p, fmt)
+    df = READERS[fmt](p, scale=scale, **{**ids, **run_meta})
     df.attrs["format"] = fmt
     return df
+
+
+RUN_PREFIX = {"jiant": "jiant", "hf": "hf"}
+"""Prefix of a content-derived run id per format (other formats: `file`)."""
+TABLE_FORMATS = ("csv", "parquet", "json", "jsonl")
+
+
+def content_ids(path: Path, fmt: str) -> dict[str, str]:
+    """Default run id (and, for plain tables, source) of a file, from its content: the same
+    file read under two spellings of its path gets the same ids, so it is stored once.
+    Rows that name their own run id or source keep them. (A grid CSV keeps `grid:<name>`: a
+    template filled in over time is one run.)"""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    ids = {"run_id": f"{RUN_PREFIX.get(fmt, 'file')}:{digest}"}
+    if fmt in TABLE_FORMATS:
+        ids["source"] = f"file:{digest}"
+    return ids

@@ -58,6 +58,18 @@ def _row_keys(df: pd.DataFrame) -> list[str]:
     return [hashlib.sha256(k.encode()).hexdigest() for k in key_strings(df)]
 
 
+def _delete_runs(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> int:
+    """Delete the rows of `run_ids` (inside the caller's transaction) and the import records
+    left with no rows, so importing the same file again adds it again; rows deleted."""
+    if not run_ids:
+        return 0
+    marks = ", ".join("?" for _ in run_ids)
+    removed = con.execute(f"DELETE FROM results WHERE run_id IN ({marks})", run_ids).fetchone()[0]
+    con.execute("DELETE FROM imports WHERE content_hash NOT IN "
+                "(SELECT DISTINCT import_hash FROM results)")
+    return int(removed)
+
+
 def content_hash(df: pd.DataFrame) -> str:
     """Hash of a validated table's content, independent of row order."""
     ordered = df.sort_values(list(COLUMNS), kind="stable").reset_index(drop=True)
@@ -91,8 +103,10 @@ class Store:
             raise StoreError(f"cannot create store folder {self.path.parent}: {exc}") from None
         return self._lock
 
-    def add(self, df: pd.DataFrame, origin: str = "unknown") -> int:
-        """Add a results table in one transaction; return the number of new rows (0 if seen)."""
+    def add(self, df: pd.DataFrame, origin: str = "unknown", *, replace: bool = False) -> int:
+        """Add a results table in one transaction; return the number of new rows (0 if seen).
+        With `replace`, the stored rows of every run the table names are deleted first, in the
+        same transaction (a corrected file replaces its run instead of conflicting with it)."""
         table = validate(df, origin=origin)
         digest = content_hash(table)
         keys = pd.Series(_row_keys(table), index=table.index, dtype="str")
@@ -102,18 +116,21 @@ class Store:
         try:
             con = self._connect(read_only=False)
             try:
-                return self._add_locked(con, incoming, digest, origin, len(table))
+                return self._add_locked(con, incoming, digest, origin, len(table),
+                                        replace=replace)
             finally:
                 con.close()
         finally:
             lock.release()
 
     def _add_locked(self, con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, digest: str,
-                    origin: str, n_file: int) -> int:
+                    origin: str, n_file: int, *, replace: bool = False) -> int:
         try:
             for ddl in _DDL:
                 con.execute(ddl)
             con.execute("BEGIN TRANSACTION")
+            if replace:
+                _delete_runs(con, sorted(set(incoming["run_id"].astype(str))))
             seen = con.execute("SELECT 1 FROM imports WHERE content_hash = ?", [digest]).fetchone()
             if seen:
                 con.execute("ROLLBACK")
@@ -145,6 +162,41 @@ class Store:
             return int(added)
         except duckdb.Error as exc:
             raise StoreError(f"cannot write store {self.path}: {exc}") from None
+
+    def runs(self) -> pd.DataFrame:
+        """One row per stored run: run_id, sources, base models, intermediates, targets, rows."""
+        df = self._read(
+            "SELECT run_id, string_agg(DISTINCT source, '; ' ORDER BY source) AS sources, "
+            "string_agg(DISTINCT base_model, '; ' ORDER BY base_model) AS base_models, "
+            "string_agg(DISTINCT intermediate, '; ' ORDER BY intermediate) AS intermediates, "
+            "count(DISTINCT target_task) AS targets, count(*) AS rows "
+            "FROM results GROUP BY run_id ORDER BY run_id", [])
+        if df is None:
+            return pd.DataFrame(columns=["run_id", "sources", "base_models", "intermediates",
+                                         "targets", "rows"])
+        return df
+
+    def delete(self, run_ids: list[str] | tuple[str, ...]) -> int:
+        """Remove every row of the given runs in one transaction and return how many rows went;
+        UnknownNameError (nothing removed) when a run is not in the store."""
+        known = set(self.runs()["run_id"])
+        for run_id in run_ids:
+            if run_id not in known:
+                raise UnknownNameError("run", run_id, sorted(known))
+        lock = self._locked()
+        try:
+            con = self._connect(read_only=False)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                removed = _delete_runs(con, list(run_ids))
+                con.execute("COMMIT")
+                return removed
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot write store {self.path}: {exc}") from None
+            finally:
+                con.close()
+        finally:
+            lock.release()
 
     def _read(self, sql: str, params: list[object], *, arrow: bool = False
               ) -> pd.DataFrame | pa.Table | None:
