@@ -9,17 +9,18 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
-LOAD = ("from xfer_analysis import charts, questions, results\n\n"
+LOAD = ("from xfer_analysis import charts, results, views\n\n"
+        "charts.render_offline()  # charts as SVG: no script from a CDN\n"
         "df = results.load()  # shipped published data; pass paths=/store= to add your runs\n"
         "print(len(df), 'rows loaded')")
-CHART_SYSTEM = ("gains = questions.system_gains(df)\n"
+CHART_SYSTEM = ("gains = views.system_gains(df)\n"
                 "charts.heatmap(gains, x='target_task', y='source', "
                 "title='Best-per-target minus XLM-R Large, test (task score)')")
-TABLE_SYSTEM = "print(questions.system_gains(df).round(2).to_string(index=False))"
-CHART_GAPS = ("gaps = questions.setting_gaps(df)\n"
+TABLE_SYSTEM = "print(views.system_gains(df).round(2).to_string(index=False))"
+CHART_GAPS = ("gaps = views.setting_gaps(df)\n"
               "charts.heatmap(gaps, x='base_model', y='target_task', "
               "title='mT5: translate-train minus zero-shot (published averages)')")
-TABLE_GAPS = "print(questions.setting_gaps(df).round(2).to_string(index=False))"
+TABLE_GAPS = "print(views.setting_gaps(df).round(2).to_string(index=False))"
 
 
 def _chart(code: str) -> nbformat.NotebookNode:
@@ -39,21 +40,22 @@ def claim_notebook(title: str, question: str, groups: list[int]) -> nbformat.Not
         new_code_cell(TABLE_SYSTEM),
         new_markdown_cell("## Verdict\n\nClaims that need the dev grid say which rows are "
                           "missing and which runner config produces them."),
-        new_code_cell(f"print(questions.verdict_text(questions.claim_verdicts(df, {groups})))"),
+        new_code_cell(f"print(views.verdict_text(views.claim_verdicts(df, {groups})))"),
     ])
 
 
-RQ_LOAD = ("from xfer_analysis import charts, questions\n\n"
+RQ_LOAD = ("from xfer_analysis import charts, views\n\n"
+           "charts.render_offline()  # charts as SVG: no script from a CDN\n"
            "# shipped published data, plus any results paths in $XFER_RESULTS "
            "(os.pathsep-separated)\n"
-           "df = questions.load_results()\n"
+           "df = views.load_results()\n"
            "print(len(df), 'rows loaded')")
 
 
 def question_notebook(qid: str, call: str, extra: list[nbformat.NotebookNode]
                       ) -> nbformat.NotebookNode:
     """Question, its analysis on the loaded rows (charts, rounded tables), the computed status."""
-    from xfer_analysis.questions import QUESTIONS
+    from xfer_analysis.views import QUESTIONS
 
     q = QUESTIONS[qid]
     return new_notebook(cells=[
@@ -75,7 +77,7 @@ def _a_cells() -> list[nbformat.NotebookNode]:
     """Curves of gain vs #tasks and vs examples (with fits), best-of-k, matched budget."""
     cells = [new_markdown_cell("XTREME-R is analysed the same way "
                                "(`configs/rq_a_tasks_vs_size_xtremer.yaml`):"),
-             new_code_cell("answer_r = questions.tasks_vs_data(df, benchmark='xtreme-r')\n"
+             new_code_cell("answer_r = views.tasks_vs_data(df, benchmark='xtreme-r')\n"
                            "print(answer_r.text())")]
     for key, x, log_x in (("tasks", "n_tasks", False), ("examples", "total_examples", True)):
         cells.append(_chart(
@@ -109,7 +111,7 @@ C_CELLS = [
                   "'n_sizes']].round(2).to_string(index=False))"),
     new_markdown_cell("Per-language scores (the rows behind worst-language score and spread), "
                       "where a source publishes them:"),
-    _chart("langs = questions.language_scores(df, 'xnli')\n"
+    _chart("langs = views.language_scores(df, 'xnli')\n"
            "first = langs[langs['base_model'] == langs['base_model'].iloc[0]] if len(langs) "
            "else langs\n(charts.language_bars(first, value='score') if len(first) "
            "else 'no per-language XNLI rows loaded (averages only)')"),
@@ -158,13 +160,13 @@ NOTEBOOKS = {
         "multilingual MLM or machine-translated intermediate data fail to consistently beat "
         "plain English intermediate training?", [2, 6]),
     "rq_a_tasks_vs_data.ipynb": question_notebook(
-        "a", "questions.tasks_vs_data(df, benchmark='xtreme')", _a_cells()),
-    "rq_b_diversity.ipynb": question_notebook("b", "questions.diversity_vs_gain(df)", B_CELLS),
+        "a", "views.tasks_vs_data(df, benchmark='xtreme')", _a_cells()),
+    "rq_b_diversity.ipynb": question_notebook("b", "views.diversity_vs_gain(df)", B_CELLS),
     "rq_c_model_size_robustness.ipynb": question_notebook(
-        "c", "questions.model_size_robustness(df)", C_CELLS),
-    "rq_d_large_models.ipynb": question_notebook("d", "questions.benefit_by_size(df)", D_CELLS),
+        "c", "views.model_size_robustness(df)", C_CELLS),
+    "rq_d_large_models.ipynb": question_notebook("d", "views.benefit_by_size(df)", D_CELLS),
     "rq_e_translate_train.ipynb": question_notebook(
-        "e", "questions.translate_train_vs_intermediate(df)", E_CELLS),
+        "e", "views.translate_train_vs_intermediate(df)", E_CELLS),
 }
 
 if __name__ == "__main__":
