@@ -25,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"{field} for rows whose file does not give it")
     p.add_argument("--replace", action="store_true",
                    help="replace the stored rows of every run the files name (to correct a "
-                   "run: import it again with the same --run-id and --replace)")
+                   "run: import it again with the same --run-id and --replace); without it, "
+                   "a row whose key is stored with another value, model_params, confidence "
+                   "or note is an error")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.set_defaults(func=run)
 
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         tables.append(df)
         summary.append({"path": str(path), "format": df.attrs.get("format"), "rows": len(df),
                         "skipped_empty": df.attrs.get("skipped_empty", 0),
-                        "skipped_tasks": df.attrs.get("skipped", [])})
+                        "skipped_tasks": df.attrs.get("skipped", []),
+                        "ignored_metrics": df.attrs.get("ignored_metrics", [])})
     store = results.Store(args.store)
     combined = pd.concat(tables, ignore_index=True)
     origin = ";".join(str(p) for p in args.paths)
@@ -58,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         extra = f", {s['skipped_empty']} empty cells skipped" if s["skipped_empty"] else ""
         if s["skipped_tasks"]:
             extra += f", non-target entries skipped: {', '.join(s['skipped_tasks'])}"
+        if s["ignored_metrics"]:
+            extra += f", metrics that are no score of the task ignored: " \
+                     f"{', '.join(s['ignored_metrics'])}"
         print(f"{s['path']}: {s['rows']} rows ({s['format']}){extra}")
     print(f"added {added} new rows to {store.path}")
     return 0

@@ -58,7 +58,7 @@ def _first_line(path: Path) -> list[str]:
 def _sniff_json(path: Path) -> str:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # JSON, Unicode and int-digit errors
         return "json"  # the json reader reports the exact problem
     if isinstance(data, dict) and "aggregated" in data:
         return "jiant"

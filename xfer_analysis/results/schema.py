@@ -8,6 +8,7 @@ combinations and no two records that disagree on a key.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -21,9 +22,9 @@ COLUMNS: tuple[str, ...] = (
     "intermediate_data", "setting", "target_task", "language", "split", "metric", "value",
     "seed", "confidence", "note",
 )
-KEY_COLUMNS: tuple[str, ...] = tuple(
-    c for c in COLUMNS if c not in ("value", "model_params", "confidence", "note")
-)
+VALUE_COLUMNS: tuple[str, ...] = ("value", "model_params", "confidence", "note")
+"""What a row says about its key; two rows with one key must agree on all of these."""
+KEY_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in VALUE_COLUMNS)
 PAIR_COLUMNS: tuple[str, ...] = ("base_model", "target_task", "language", "split", "metric", "seed")
 REQUIRED: tuple[str, ...] = ("base_model", "target_task", "language", "split", "metric", "value")
 TEXT_COLUMNS: tuple[str, ...] = tuple(
@@ -101,12 +102,61 @@ DEFAULTS: dict[str, object] = {
 }
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_ASCII_SPACE = " \t\r\n"
+INT64_LIMIT = 2**63
+"""Integers (seed, intermediate_examples) must lie in [-2**63, 2**63): they are stored as int64."""
+
+
+def parse_number(v: object, *, integer: bool = False) -> float | int:
+    """One finite number from a cell: a JSON/Parquet number, or text of ASCII digits (sign,
+    point, exponent; no `_`, no other scripts' digits). Integers must be whole and fit in 64
+    bits; ints are kept exact (never through float). Raises ValueError or OverflowError."""
+    if isinstance(v, bool | np.bool_):
+        raise ValueError("a boolean is not a number")
+    if isinstance(v, str):
+        text = v.strip(_ASCII_SPACE)
+        if not _NUMBER.fullmatch(text):
+            if text.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+                raise ValueError("not a finite number")
+            raise ValueError("not a number (ASCII digits only)")
+        v = int(text) if integer and _INTEGER.fullmatch(text) else float(text)
+    if isinstance(v, int | np.integer):
+        v = int(v)
+        if not integer:
+            return float(v)  # OverflowError beyond 1e308
+    else:
+        v = float(v)  # TypeError on junk
+        if not math.isfinite(v):
+            raise ValueError("not a finite number")
+        if not integer:
+            return v
+        if v != int(v):
+            raise ValueError("not an integer")
+        v = int(v)
+    if not -INT64_LIMIT <= v < INT64_LIMIT:
+        raise ValueError("outside the 64-bit integer range")
+    return v
+
+
+def check_text(v: str) -> str:
+    """`v` if it can be stored as UTF-8 text; ValueError for a NUL or a lone surrogate."""
+    if "\x00" in v:
+        raise ValueError("contains a NUL character")
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains a lone surrogate (not valid Unicode text)") from None
+    return v
+
+
 def canonical(column: str, value: object) -> object:
     """The canonical spelling of one value of `column` (names resolve through the registry)."""
     if column in CANON:
         return CANON[column](str(value))
     if column in ("seed", "intermediate_examples"):
-        return int(value)
+        return parse_number(value, integer=True)
     return value
 
 
@@ -139,18 +189,6 @@ def is_missing(v: object) -> bool:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
         return False
-
-
-def key_strings(df: pd.DataFrame) -> list[str]:
-    """One string per row of a validated table joining its KEY_COLUMNS (missing as empty text)."""
-    if df.empty:
-        return []
-    text = [
-        (df[c].astype("Int64") if c in ("seed", "intermediate_examples") else df[c])
-        .astype("str").fillna("")
-        for c in KEY_COLUMNS
-    ]
-    return text[0].str.cat(text[1:], sep="\x1f").tolist()
 
 
 def key_codes(df: pd.DataFrame) -> np.ndarray:

@@ -3,14 +3,21 @@
 Every write holds an exclusive file lock (``<store>.lock``) and runs in one DuckDB transaction,
 so two processes writing at once are serialised and lose nothing, and a writer killed at any
 point leaves every earlier commit intact (DuckDB replays only committed work from its WAL).
-The ``imports`` table keeps (content hash, origin, time, rows): re-adding the same content is a
-no-op, and each row carries a key hash so overlapping imports add only new rows.
+Each row carries a key (a digest of its typed key tuple, ``ROW_KEY_SQL``): rows already stored
+identically are skipped, so re-adding is a no-op and overlapping imports add only new rows; a
+stored key with another value, parameter count, confidence or note is an error unless the
+caller asks to replace it. The ``imports`` table records each import that wrote rows and each
+file import (by a hash of the file's bytes and read options), so re-importing a file is
+skipped after one lookup.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,29 +27,34 @@ import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from xfer_analysis.errors import InputError, StoreError, UnknownNameError
-from xfer_analysis.results._arrow import SCHEMA, sort_by_key, to_frame
-from xfer_analysis.results.schema import (
-    COLUMNS,
-    KEY_COLUMNS,
-    canonical,
-    key_strings,
-)
-from xfer_analysis.results.validation import validate
+from xfer_analysis.results._arrow import SCHEMA, from_frame, sort_by_key, to_frame
+from xfer_analysis.results.schema import COLUMNS, KEY_COLUMNS, VALUE_COLUMNS, canonical
+from xfer_analysis.results.validation import validate_rows
 
 STORE_ENV = "XFER_STORE"
 LOCK_TIMEOUT_S = 300.0
+KEY_VERSION = "2"
+"""Row keys: SHA-256 of the JSON object of the typed KEY_COLUMNS (version 1 hashed the key
+columns joined as text with U+001F, which let two different keys collide)."""
 
 _SQL_TYPES = {
     "value": "DOUBLE", "model_params": "DOUBLE", "intermediate_examples": "BIGINT",
     "seed": "BIGINT",
 }
+_RESULTS_COLUMNS = ", ".join(f'"{c}" {_SQL_TYPES.get(c, "VARCHAR")}' for c in COLUMNS)
 _DDL = (
-    "CREATE TABLE IF NOT EXISTS results ("
-    + ", ".join(f'"{c}" {_SQL_TYPES.get(c, "VARCHAR")}' for c in COLUMNS)
-    + ", row_key VARCHAR PRIMARY KEY, import_hash VARCHAR NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS results ({_RESULTS_COLUMNS}, row_key VARCHAR PRIMARY KEY, "
+    "import_hash VARCHAR NOT NULL)",
     "CREATE TABLE IF NOT EXISTS imports (content_hash VARCHAR PRIMARY KEY, origin VARCHAR, "
     "imported_at TIMESTAMP, rows_added BIGINT, rows_in_file BIGINT)",
+    "CREATE TABLE IF NOT EXISTS meta (name VARCHAR PRIMARY KEY, value VARCHAR)",
 )
+ROW_KEY_SQL = ("sha256(to_json(struct_pack("
+               + ", ".join(f'"{c}" := "{c}"' for c in KEY_COLUMNS) + ")))")
+"""The row key of a results row in SQL: a digest of the typed key tuple, unambiguous."""
+_DIFFERS = " OR ".join(f'i."{c}" IS DISTINCT FROM r."{c}"' for c in VALUE_COLUMNS)
+_COLS = ", ".join(f'"{c}"' for c in COLUMNS)
+_KEY_COLS = ", ".join(f'"{c}"' for c in KEY_COLUMNS)
 
 
 def default_store_path() -> Path:
@@ -54,30 +66,23 @@ def default_store_path() -> Path:
     return Path(base) / "xfer-analysis" / "results.duckdb"
 
 
-def _row_keys(df: pd.DataFrame) -> list[str]:
-    return [hashlib.sha256(k.encode()).hexdigest() for k in key_strings(df)]
+@dataclass(frozen=True)
+class Written:
+    """What one write did: rows added, stored rows of the named runs deleted first
+    (`replace=True`), rows offered."""
 
-
-def _delete_runs(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> int:
-    """Delete the rows of `run_ids` (inside the caller's transaction) and the import records
-    left with no rows, so importing the same file again adds it again; rows deleted."""
-    if not run_ids:
-        return 0
-    marks = ", ".join("?" for _ in run_ids)
-    removed = con.execute(f"DELETE FROM results WHERE run_id IN ({marks})", run_ids).fetchone()[0]
-    con.execute("DELETE FROM imports WHERE content_hash NOT IN "
-                "(SELECT DISTINCT import_hash FROM results)")
-    return int(removed)
-
-
-def content_hash(df: pd.DataFrame) -> str:
-    """Hash of a validated table's content, independent of row order."""
-    ordered = df.sort_values(list(COLUMNS), kind="stable").reset_index(drop=True)
-    return hashlib.sha256(ordered.to_csv(index=False).encode()).hexdigest()
+    added: int
+    replaced: int
+    offered: int
 
 
 class Store:
-    """A DuckDB-backed results store; `add` is atomic and idempotent, `table` reads with filters."""
+    """A DuckDB-backed results store; `add` is atomic and idempotent, `table` reads with filters.
+
+    Writers hold `<store>.lock` and one transaction; readers open the file read-only and take
+    no lock, so a store in a read-only folder can be read (a reader that meets a writer's
+    DuckDB file lock retries until LOCK_TIMEOUT_S).
+    """
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path).expanduser() if path else default_store_path()
@@ -87,81 +92,104 @@ class Store:
         return f"Store({str(self.path)!r})"
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        try:
-            con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from None
-        return con
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                busy = "lock" in str(exc).lower()
+                if not (read_only and busy) or time.monotonic() > deadline:
+                    what = "is being written by another process" if busy else "cannot be opened"
+                    raise StoreError(f"store {self.path} {what}: {exc}") from None
+                time.sleep(0.05)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open store {self.path}: {exc}") from None
 
     def _locked(self) -> FileLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store folder {self.path.parent}: "
+                             f"{exc.strerror or exc}") from None
+        try:
             self._lock.acquire()
         except Timeout:
-            raise StoreError(f"store {self.path} is locked by another process") from None
+            raise StoreError(f"store {self.path} is locked by another writer (lock file "
+                             f"{self._lock.lock_file}, waited {LOCK_TIMEOUT_S:.0f} s)") from None
         except OSError as exc:
-            raise StoreError(f"cannot create store folder {self.path.parent}: {exc}") from None
+            raise StoreError(f"cannot create the lock file {self._lock.lock_file} that guards "
+                             f"writes to the store: {exc.strerror or exc}") from None
         return self._lock
 
     def add(self, df: pd.DataFrame, origin: str = "unknown", *, replace: bool = False) -> int:
-        """Add a results table in one transaction; return the number of new rows (0 if seen).
-        With `replace`, the stored rows of every run the table names are deleted first, in the
-        same transaction (a corrected file replaces its run instead of conflicting with it)."""
-        table = validate(df, origin=origin)
-        digest = content_hash(table)
-        keys = pd.Series(_row_keys(table), index=table.index, dtype="str")
-        incoming = table.assign(row_key=keys, import_hash=digest)
-        incoming = incoming.drop_duplicates("row_key")
+        """Add a results table in one transaction; return the number of new rows (0 if every
+        row was stored already). A row whose key is stored with another value, model_params,
+        confidence or note is an InputError naming both imports. With `replace`, the stored
+        rows of every run the table names are deleted first, in the same transaction (a
+        corrected file replaces its run instead of conflicting with it)."""
+        table, rows = validate_rows(df, origin=origin)
+        labels = [f"record {i + 1}" for i in rows]
+        return self.write([(from_frame(table), labels)], origin=origin, replace=replace).added
+
+    def seen(self, content_hash: str) -> bool:
+        """Whether an import with this content hash was recorded (a file read before)."""
+        found = self._read("SELECT count(*) AS n FROM imports WHERE content_hash = ?",
+                           [content_hash], table="imports")
+        return found is not None and int(found["n"].iat[0]) > 0
+
+    def write(self, parts: Iterable[tuple[pa.Table, Sequence[str]]], *, origin: str,
+              replace: bool = False, content_hash: str | None = None) -> Written:
+        """Write validated Arrow parts (each with one error label per row, e.g. "line 7") in
+        one transaction: rows are staged, checked against each other and the store by typed
+        key, then inserted. `content_hash` names a file import (recorded even when it adds
+        nothing, so re-reading the same file is skipped); None records the import only when
+        it writes rows."""
         lock = self._locked()
         try:
             con = self._connect(read_only=False)
             try:
-                return self._add_locked(con, incoming, digest, origin, len(table),
-                                        replace=replace)
+                return self._write_locked(con, parts, origin, replace, content_hash)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot write store {self.path}: {exc}") from None
             finally:
                 con.close()
         finally:
             lock.release()
 
-    def _add_locked(self, con: duckdb.DuckDBPyConnection, incoming: pd.DataFrame, digest: str,
-                    origin: str, n_file: int, *, replace: bool = False) -> int:
+    def _write_locked(self, con: duckdb.DuckDBPyConnection,
+                      parts: Iterable[tuple[pa.Table, Sequence[str]]], origin: str,
+                      replace: bool, content_hash: str | None) -> Written:
+        for ddl in _DDL:
+            con.execute(ddl)
+        con.execute("BEGIN TRANSACTION")
         try:
-            for ddl in _DDL:
-                con.execute(ddl)
-            con.execute("BEGIN TRANSACTION")
-            if replace:
-                _delete_runs(con, sorted(set(incoming["run_id"].astype(str))))
-            seen = con.execute("SELECT 1 FROM imports WHERE content_hash = ?", [digest]).fetchone()
-            if seen:
+            _migrate_keys(con)
+            if content_hash is not None and con.execute(
+                    "SELECT 1 FROM imports WHERE content_hash = ?", [content_hash]).fetchone():
                 con.execute("ROLLBACK")
-                return 0
-            con.register("incoming", incoming)
-            clash = con.execute(
-                "SELECT i.row_key, i.value, r.value, m.origin FROM incoming i "
-                "JOIN results r USING (row_key) LEFT JOIN imports m ON m.content_hash = "
-                "r.import_hash WHERE i.value <> r.value LIMIT 1"
-            ).fetchone()
-            if clash:
-                con.execute("ROLLBACK")
-                row = incoming.loc[incoming["row_key"] == clash[0]].iloc[0]
-                key = ", ".join(f"{c}={row[c]}" for c in KEY_COLUMNS)
-                raise InputError(
-                    f"conflicts with the store: ({key}) has value {clash[1]!r} here but "
-                    f"{clash[2]!r} from {clash[3]}", path=origin, field="value",
-                )
-            cols = ", ".join(f'"{c}"' for c in (*COLUMNS, "row_key", "import_hash"))
+                return Written(0, 0, 0)
+            offered = _stage(con, parts)
+            _check_staged(con, origin)
+            replaced = _delete_runs(con, [r for (r,) in con.execute(
+                "SELECT DISTINCT run_id FROM incoming ORDER BY run_id").fetchall()]
+                                    ) if replace else 0
+            _check_against_store(con, origin)
+            digest = content_hash or f"rows:{uuid.uuid4().hex}"
             added = con.execute(
-                f"INSERT INTO results ({cols}) SELECT {cols} FROM incoming "
-                "WHERE row_key NOT IN (SELECT row_key FROM results)"
-            ).fetchone()[0]
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?)",
-                [digest, origin, datetime.now(UTC).replace(tzinfo=None), added, n_file],
-            )
+                f"INSERT INTO results ({_COLS}, row_key, import_hash) "
+                f"SELECT {_COLS}, row_key, ? FROM incoming i "
+                "WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.row_key = i.row_key) "
+                "QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY _pos) = 1",
+                [digest]).fetchone()[0]
+            if content_hash is not None or added:
+                con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?)",
+                            [digest, origin, datetime.now(UTC).replace(tzinfo=None),
+                             added, offered])
             con.execute("COMMIT")
-            return int(added)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot write store {self.path}: {exc}") from None
+            return Written(int(added), int(replaced), offered)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def runs(self) -> pd.DataFrame:
         """One row per stored run: run_id, sources, base models, intermediates, targets, rows."""
@@ -198,29 +226,26 @@ class Store:
         finally:
             lock.release()
 
-    def _read(self, sql: str, params: list[object], *, arrow: bool = False
-              ) -> pd.DataFrame | pa.Table | None:
-        """Rows of one query as pandas (`arrow`: as an Arrow table); None before any add."""
+    def _read(self, sql: str, params: list[object], *, arrow: bool = False,
+              table: str = "results") -> pd.DataFrame | pa.Table | None:
+        """Rows of one query as pandas (`arrow`: as an Arrow table); None before any add.
+        Read-only and without the writers' lock file."""
         if not self.path.exists():
             return None
-        lock = self._locked()
+        con = self._connect(read_only=True)
         try:
-            con = self._connect(read_only=True)
-            try:
-                has = con.execute(
-                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'results'"
-                ).fetchall()[0][0]
-                if not has:
-                    return None
-                if arrow:
-                    return con.sql(sql, params=params or None).to_arrow_table()
-                return con.execute(sql, params).df()
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot read store {self.path}: {exc}") from None
-            finally:
-                con.close()
+            has = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchall()[0][0]
+            if not has:
+                return None
+            if arrow:
+                return con.sql(sql, params=params or None).to_arrow_table()
+            return con.execute(sql, params).df()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot read store {self.path}: {exc}") from None
         finally:
-            lock.release()
+            con.close()
 
     def arrow_table(self, **filters: object) -> pa.Table:
         """The stored rows as Arrow in storage order, filtered like `table` (no copy to pandas)."""
@@ -254,8 +279,9 @@ class Store:
         return to_frame(rows)
 
     def imports(self) -> pd.DataFrame:
-        """One row per import that added content: hash, origin, time, rows added, rows in file."""
-        df = self._read("SELECT * FROM imports ORDER BY imported_at", [])
+        """One row per import that wrote rows (and per file import): hash, origin, time, rows
+        written, rows offered."""
+        df = self._read("SELECT * FROM imports ORDER BY imported_at", [], table="imports")
         if df is None:
             return pd.DataFrame(
                 columns=["content_hash", "origin", "imported_at", "rows_added", "rows_in_file"]
@@ -265,3 +291,102 @@ class Store:
     def __len__(self) -> int:
         df = self._read("SELECT count(*) AS n FROM results", [])
         return 0 if df is None else int(df["n"].iat[0])
+
+
+def _migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every stored row key with ROW_KEY_SQL once (stores written before version 2)."""
+    version = con.execute("SELECT value FROM meta WHERE name = 'key_version'").fetchone()
+    if version is not None and version[0] == KEY_VERSION:
+        return
+    if con.execute("SELECT count(*) FROM results").fetchone()[0]:
+        con.execute(f"CREATE TEMP TABLE rekeyed AS SELECT {_COLS}, {ROW_KEY_SQL} AS row_key, "
+                    "import_hash FROM results")
+        con.execute("DELETE FROM results")
+        con.execute("INSERT INTO results SELECT * FROM rekeyed")
+        con.execute("DROP TABLE rekeyed")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('key_version', ?)", [KEY_VERSION])
+
+
+def _stage(con: duckdb.DuckDBPyConnection,
+           parts: Iterable[tuple[pa.Table, Sequence[str]]]) -> int:
+    """Copy the parts into the temporary table `incoming` (+ row key, position, label)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming ({_RESULTS_COLUMNS}, _pos BIGINT, "
+                "_label VARCHAR, row_key VARCHAR)")
+    offered = 0
+    for part, labels in parts:
+        if part.num_rows != len(labels):
+            raise ValueError("one label per staged row is required")
+        batch = part.append_column("_pos", pa.array(range(offered, offered + part.num_rows),
+                                                    pa.int64()))
+        batch = batch.append_column("_label", pa.array(list(labels), pa.string()))
+        con.register("_part", batch)
+        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, _label, {ROW_KEY_SQL} "
+                    "FROM _part")
+        con.unregister("_part")
+        offered += part.num_rows
+    return offered
+
+
+def _key_text(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> str:
+    row = con.execute(f"SELECT {_KEY_COLS} FROM incoming "
+                      f"WHERE {where} ORDER BY _pos LIMIT 1", params).fetchone()
+    return ", ".join(f"{c}={str(v)[:60]}" for c, v in zip(KEY_COLUMNS, row, strict=True))
+
+
+def _check_staged(con: duckdb.DuckDBPyConnection, origin: str) -> None:
+    """Two staged rows with one key must agree on every VALUE_COLUMN (InputError otherwise)."""
+    clash = con.execute(
+        "SELECT a._label, b._label, a.row_key, "
+        + ", ".join(f'a."{c}", b."{c}"' for c in VALUE_COLUMNS)
+        + " FROM incoming a JOIN incoming b ON a.row_key = b.row_key AND a._pos < b._pos "
+        "WHERE " + " OR ".join(f'a."{c}" IS DISTINCT FROM b."{c}"' for c in VALUE_COLUMNS)
+        + " ORDER BY b._pos, a._pos LIMIT 1"
+    ).fetchone()
+    if clash is None:
+        return
+    first, second, key = clash[:3]
+    field, mine, theirs = next((c, clash[4 + 2 * n], clash[3 + 2 * n])
+                               for n, c in enumerate(VALUE_COLUMNS)
+                               if clash[3 + 2 * n] != clash[4 + 2 * n])
+    raise InputError(f"{second}: conflicts with {first}: same key "
+                     f"({_key_text(con, 'row_key = ?', [key])}) but {field} "
+                     f"{_short(mine)} vs {_short(theirs)}", path=origin, field=field)
+
+
+def _delete_runs(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> int:
+    """Delete the rows of `run_ids` (inside the caller's transaction) and the import records
+    left with no rows, so importing the same file again adds it again; rows deleted."""
+    if not run_ids:
+        return 0
+    marks = ", ".join("?" for _ in run_ids)
+    removed = con.execute(f"DELETE FROM results WHERE run_id IN ({marks})", run_ids).fetchone()[0]
+    con.execute("DELETE FROM imports WHERE content_hash NOT IN "
+                "(SELECT DISTINCT import_hash FROM results)")
+    return int(removed)
+
+
+def _check_against_store(con: duckdb.DuckDBPyConnection, origin: str) -> None:
+    """Staged rows whose key is stored with other values: an InputError naming the import
+    that stored them."""
+    clash = con.execute(
+        "SELECT i._label, i.row_key, m.origin, "
+        + ", ".join(f'i."{c}", r."{c}"' for c in VALUE_COLUMNS)
+        + " FROM incoming i JOIN results r USING (row_key) LEFT JOIN imports m "
+        f"ON m.content_hash = r.import_hash WHERE {_DIFFERS} ORDER BY i._pos LIMIT 1"
+    ).fetchone()
+    if clash is None:
+        return
+    label, key, stored_by = clash[:3]
+    field, mine, theirs = next((c, clash[3 + 2 * n], clash[4 + 2 * n])
+                               for n, c in enumerate(VALUE_COLUMNS)
+                               if clash[3 + 2 * n] != clash[4 + 2 * n])
+    where = _key_text(con, "row_key = ?", [key])
+    raise InputError(f"{label}: conflicts with the store: ({where}) has {field} "
+                     f"{_short(mine)} here but {_short(theirs)} from {stored_by} "
+                     "(to correct that run, import it again with --replace)",
+                     path=origin, field=field)
+
+
+def _short(v: object) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:60] + "..."

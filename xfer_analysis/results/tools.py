@@ -27,7 +27,7 @@ import yaml
 
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
-from xfer_analysis.results._records import apply_run_meta, to_table
+from xfer_analysis.results._records import apply_run_meta, parse_json, to_table
 from xfer_analysis.results.scale import parse_scale, to_percent
 from xfer_analysis.results.schema import RECORD_COLUMN
 
@@ -37,14 +37,20 @@ def _load_json(path: Path) -> object:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read file: {exc}", path=str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+    return parse_json(text, str(path))
 
 
 def _is_number(v: object) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _metric_of(key: str, metrics: tuple[str, ...]) -> str | None:
+    """The canonical metric `key` names if it is one of `metrics`, else None."""
+    try:
+        metric = tasks.metric(key)
+    except UnknownNameError:
+        return None
+    return metric if metric in metrics else None
 
 
 def _split_jiant_name(name: str, path: Path) -> tuple[str, str] | None:
@@ -102,12 +108,16 @@ def read_jiant(path: Path, scale: str | None = None, **run_meta: object) -> pd.D
         if not isinstance(minor, dict) or not minor:
             raise InputError(f"record {name!r}: no 'minor' metrics", **where)
         target = tasks.target(task)
+        fitting = [key for key in minor if _metric_of(str(key), target.metrics)]
+        if not fitting:
+            raise InputError(
+                f"record {name!r}: no metric of {task} ({', '.join(target.metrics)}) among "
+                f"its minor metrics ({', '.join(str(k)[:40] for k in minor)})",
+                path=str(path), field="metrics",
+            )
         for key, value in minor.items():
-            try:
-                metric = tasks.metric(key)
-            except UnknownNameError:
-                metric = None
-            if metric not in target.metrics:
+            metric = _metric_of(str(key), target.metrics)
+            if metric is None:
                 ignored.append(f"{name}.{key}")
                 continue
             if not _is_number(value):
@@ -143,8 +153,10 @@ def read_sidecar(folder: Path) -> dict[str, object]:
             try:
                 text = p.read_text(encoding="utf-8")
                 meta = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-                raise InputError(f"cannot parse sidecar: {exc}", path=str(p)) from None
+            except RecursionError:
+                raise InputError("cannot parse sidecar: nested too deeply", path=str(p)) from None
+            except (OSError, ValueError, yaml.YAMLError) as exc:
+                raise InputError(f"cannot parse sidecar: {str(exc)[:200]}", path=str(p)) from None
             if not isinstance(meta, dict):
                 raise InputError("sidecar must be a mapping of run fields", path=str(p))
             unknown = [k for k in meta if k not in _SIDECAR_KEYS]

@@ -9,8 +9,6 @@ names file, line or record, field and reason exactly as the rules word them.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -20,12 +18,16 @@ from xfer_analysis.results.schema import (
     CANON,
     COLUMNS,
     DEFAULTS,
+    INT64_LIMIT,
     KEY_COLUMNS,
     LINE_COLUMN,
     RECORD_COLUMN,
     REQUIRED,
+    VALUE_COLUMNS,
     cast,
+    check_text,
     is_missing,
+    parse_number,
 )
 
 _FLOATS = ("value", "model_params")
@@ -64,37 +66,25 @@ class _Where:
         return f"record {record if record is not None else i + 1}"
 
 
-def _number(v: object, *, integer: bool) -> float | int:
-    if isinstance(v, bool):
-        raise ValueError("a boolean is not a number")
-    if isinstance(v, str):
-        v = v.strip()
-    x = float(v)  # raises ValueError/TypeError on junk
-    if not math.isfinite(x):
-        raise ValueError("not a finite number")
-    if integer:
-        if x != int(x):
-            raise ValueError("not an integer")
-        return int(x)
-    return x
-
-
 def _cell(column: str, v: object) -> object:
     """One non-missing cell of `column`, checked and canonical (raises one of _CELL_ERRORS)."""
-    if isinstance(v, list | dict | tuple | set):
+    if isinstance(v, list | dict | tuple | set | bytes | np.ndarray):
         raise ValueError(f"expected a single value, got a {type(v).__name__}")
     if column in _FLOATS:
-        return _number(v, integer=False)
+        x = parse_number(v)
+        if column == "model_params" and x <= 0:
+            raise ValueError("a parameter count must be > 0")
+        return x
     if column in _INTEGERS:
-        x = _number(v, integer=True)
+        x = parse_number(v, integer=True)
         if x < 0:
             raise ValueError("must be >= 0")
         return x
     if not isinstance(v, str):
-        if isinstance(v, float | int) and column not in _FREE_TEXT:
+        if isinstance(v, float | int | np.number) and column not in _FREE_TEXT:
             raise ValueError(f"expected text, got the number {v!r}")
         v = str(v)
-    v = v.strip()
+    v = check_text(v).strip()
     return CANON[column](v) if column in CANON else v
 
 
@@ -136,13 +126,23 @@ def _elementwise(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _numeric(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """States and cells of a number column that already holds numbers, by masks."""
-    x = raw.to_numpy(dtype="float64", na_value=np.nan)
+    """States and cells of a number column that already holds numbers, by masks. Integer
+    columns of an integer dtype keep their exact values (no detour through float64)."""
     missing = raw.isna().to_numpy(dtype=bool)
+    if column in _INTEGERS and pd.api.types.is_integer_dtype(raw.dtype):
+        ints = raw.to_numpy(dtype=raw.dtype.numpy_dtype if hasattr(raw.dtype, "numpy_dtype")
+                            else raw.dtype, na_value=0)
+        bad = (ints < 0) if ints.dtype.kind == "i" else ints >= np.uint64(INT64_LIMIT)
+        cells = np.where(bad | missing, 0, ints).astype(np.int64)
+        states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
+        return states, pd.array(cells, dtype="Int64")
+    x = raw.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(x)
         if column in _INTEGERS:
-            bad |= (x != np.trunc(x)) | (x < 0)
+            bad |= (x != np.trunc(x)) | (x < 0) | (x >= float(INT64_LIMIT))
+        if column == "model_params":
+            bad |= x <= 0
     states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
     return states, x
 
@@ -168,7 +168,7 @@ def _check_column(column: str, raw: pd.Series, origin: str | None) -> tuple[pd.S
     bad = (states == _BAD) | (missing if column in REQUIRED else False)
     fill = missing | bad
     if fill.any():
-        cells = cells.astype(object)
+        cells = np.asarray(cells, dtype=object)
         cells[fill] = _default(column, origin)
     return pd.Series(cells), bad
 
@@ -211,6 +211,14 @@ def _task_fields_error(name: str, language: str, metric: str) -> tuple[str, str]
     return None
 
 
+def _short(v: object, limit: int = 60) -> str:
+    """`repr(v)`, cut to `limit` characters (a 20,000-digit number is not repeated back)."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
+        return f"<an integer of about {int(v.bit_length() * 0.30103)} digits>"
+    text = repr(v)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _row_error(rec: dict, i: int, where: _Where) -> InputError:
     """The first error of one record under the one-row rules, worded for the user."""
     row: dict[str, object] = {}
@@ -226,7 +234,7 @@ def _row_error(rec: dict, i: int, where: _Where) -> InputError:
         except UnknownNameError as exc:
             return where.error(i, c, str(exc))
         except (TypeError, ValueError, OverflowError) as exc:
-            return where.error(i, c, f"invalid value {v!r}: {exc}")
+            return where.error(i, c, f"invalid value {_short(v)}: {exc}")
     if not 0.0 <= row["value"] <= 100.0:
         return where.error(i, "value", f"{row['value']!r} is outside 0-100")
     problem = _task_fields_error(row["target_task"], row["language"], row["metric"])
@@ -237,9 +245,19 @@ def _row_error(rec: dict, i: int, where: _Where) -> InputError:
 
 def validate(df: pd.DataFrame, origin: str | None = None) -> pd.DataFrame:
     """Canonicalise and check a results table; raise InputError naming file, line, field, reason.
+    (`validate_rows` also returns which input rows were kept.)"""
+    return validate_rows(df, origin)[0]
+
+
+def validate_rows(df: pd.DataFrame, origin: str | None = None
+                  ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The checked table and the 0-based input positions of its rows (exact repeats dropped).
 
     Missing optional columns get their defaults; exact duplicate records collapse to one;
-    records that share every key column but disagree on `value` are an error naming both.
+    records that share every key column but disagree on `value`, `model_params`,
+    `confidence` or `note` are an error naming both. Numbers are ASCII decimal text or
+    numbers (integers within 64 bits, `model_params` > 0); text holds no NUL and no lone
+    surrogate.
     """
     if not isinstance(df, pd.DataFrame):
         raise InputError("expected a table of results", path=origin)
@@ -275,29 +293,42 @@ def drop_duplicate_keys(df: pd.DataFrame, origin: str | None = None) -> pd.DataF
     """A checked table without exact repeats of a key; a key with two values is an InputError
     naming the records (1-based rows of `df`) and `origin`."""
     df = df.reset_index(drop=True)
-    return _drop_duplicate_keys(df, _Where(df, origin))
+    return _drop_duplicate_keys(df, _Where(df, origin))[0]
 
 
-def _drop_duplicate_keys(df: pd.DataFrame, where: _Where) -> pd.DataFrame:
-    """`df` with exact repeats of a key dropped (first kept); a conflicting value is an error."""
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise equality where two missing cells (NaN, NA, None) are equal."""
+    left, right = pd.Series(a, dtype=object), pd.Series(b, dtype=object)
+    both_missing = (left.isna() & right.isna()).to_numpy()
+    with np.errstate(invalid="ignore"):
+        equal = np.asarray(left.to_numpy() == right.to_numpy(), dtype=bool)
+    return equal | both_missing
+
+
+def _drop_duplicate_keys(df: pd.DataFrame, where: _Where) -> tuple[pd.DataFrame, np.ndarray]:
+    """`df` with exact repeats of a record dropped (first kept); records that share a key but
+    differ in any other field (value, model_params, confidence, note) are an error."""
     keys = list(KEY_COLUMNS)
     repeated = df.duplicated(keys, keep=False).to_numpy()
     if not repeated.any():
-        return df
+        return df, np.arange(len(df))
     sub = df.loc[repeated]
     group = sub.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
     first_of_group = np.empty(group.max() + 1, dtype=np.int64)
     _, first_pos = np.unique(group, return_index=True)
     first_of_group[group[first_pos]] = sub.index.to_numpy()[first_pos]
     first_row = first_of_group[group]
-    values = df["value"].to_numpy()
-    conflict = np.flatnonzero(values[sub.index.to_numpy()] != values[first_row])
-    if len(conflict):
-        i, j = int(sub.index[conflict[0]]), int(first_row[conflict[0]])
-        raise where.error(
-            i, "value",
-            f"conflicts with {where.label(j)}: same key "
-            f"({', '.join(f'{c}={df[c].iat[i]}' for c in KEY_COLUMNS)}) but value "
-            f"{float(values[i])!r} vs {float(values[j])!r}",
-        )
-    return df.loc[~df.duplicated(keys, keep="first")].reset_index(drop=True)
+    rows = sub.index.to_numpy()
+    for field in VALUE_COLUMNS:
+        values = df[field].to_numpy(dtype=object)
+        conflict = np.flatnonzero(~_same(values[rows], values[first_row]))
+        if len(conflict):
+            i, j = int(rows[conflict[0]]), int(first_row[conflict[0]])
+            raise where.error(
+                i, field,
+                f"conflicts with {where.label(j)}: same key "
+                f"({', '.join(f'{c}={_short(df[c].iat[i])}' for c in KEY_COLUMNS)}) but "
+                f"{field} {_short(values[i])} vs {_short(values[j])}",
+            )
+    kept = ~df.duplicated(keys, keep="first").to_numpy()
+    return df.loc[kept].reset_index(drop=True), np.flatnonzero(kept)
