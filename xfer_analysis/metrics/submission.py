@@ -69,8 +69,16 @@ def _qa_scorer(mlqa_rules: bool) -> Scorer:
         data = readers.read_squad_data(gold)
         try:
             questions = list(iter_questions(data))
-        except (KeyError, TypeError) as exc:
-            raise ScoringError(f"not SQuAD format: missing {exc}", path=str(gold)) from exc
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ScoringError(f"not SQuAD format: {type(exc).__name__} {str(exc)[:80]}",
+                               path=str(gold)) from None
+        for qid, answers in questions:
+            if not isinstance(qid, str):
+                raise ScoringError(f"question id {str(qid)[:40]} is not a string",
+                                   path=str(gold), field="id")
+            if not all(isinstance(a, str) for a in answers):
+                raise ScoringError(f"question {qid[:40]!r}: an answer text is not a string",
+                                   path=str(gold), field="text")
         bad = [q for q, v in predictions.items() if not isinstance(v, str)]
         if bad:
             raise ScoringError("prediction is not a string", path=str(pred), field=bad[0])
@@ -88,6 +96,8 @@ def _score_ranking(pred: Path, gold: Path, language: str) -> dict[str, float]:
         for key, value in mapping.items():
             if not isinstance(value, list):
                 raise ScoringError("expected a list of ids", path=str(path), field=key)
+            if not all(isinstance(item, str) for item in value):
+                raise ScoringError("expected a list of id strings", path=str(path), field=key)
     try:
         return map_at_k(relevant, ranked, k=20)
     except ScoringError as exc:
