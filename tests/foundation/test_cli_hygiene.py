@@ -98,3 +98,15 @@ def test_claims_error_names_the_command_line_way_out(tmp_path, monkeypatch, caps
     assert main(["claims", "--store", str(store)]) == 1
     err = capsys.readouterr().err
     assert f"xfer runs --store {store}" in err and f"xfer delete RUN --store {store}" in err
+
+
+def test_run_finds_a_shipped_grid_from_any_folder(tmp_path, monkeypatch) -> None:
+    from xfer_analysis.cli.run_cmd import config_path
+    from xfer_analysis.resources import shipped
+
+    monkeypatch.chdir(tmp_path)
+    assert config_path("configs/smoke.yaml") == shipped("configs") / "smoke.yaml"
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "smoke.yaml").write_text("mine")
+    assert config_path("configs/smoke.yaml") == Path("configs/smoke.yaml")
+    assert config_path("elsewhere/grid.yaml") == Path("elsewhere/grid.yaml")

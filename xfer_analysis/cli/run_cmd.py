@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from xfer_analysis.resources import shipped
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -12,7 +15,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Expand a grid YAML (base models x intermediate sets x sizes x targets x "
         "seeds) and run every cell not yet in the store; needs the [train] extra.",
     )
-    p.add_argument("config", help="grid YAML file (see configs/)")
+    p.add_argument("config", help="grid YAML file; configs/NAME.yaml also finds the grids "
+                   "shipped with the package (e.g. configs/smoke.yaml from any folder)")
     p.add_argument("--store", help="store file (default: $XFER_STORE or the user data dir)")
     p.add_argument("--executor", choices=("local", "ray"), default="local")
     p.add_argument("--dry-run", action="store_true", help="print the cells and their state")
@@ -22,12 +26,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def config_path(config: str) -> Path:
+    """The grid file: `config` where it exists, else a shipped grid named `configs/NAME`."""
+    path = Path(config)
+    if path.exists() or path.is_absolute() or path.parts[:1] != ("configs",):
+        return path
+    shipped_grid = shipped("configs").joinpath(*path.parts[1:])
+    return shipped_grid if shipped_grid.is_file() else path
+
+
 def run(args: argparse.Namespace) -> int:
     """Dry-run (cells + done/pending) or run the grid."""
     from xfer_analysis.results import Store
     from xfer_analysis.train import done_cells, load_grid, run_grid
 
-    grid = load_grid(args.config, data_dir=args.data_dir, work_dir=args.work_dir)
+    grid = load_grid(config_path(args.config), data_dir=args.data_dir, work_dir=args.work_dir)
     store = Store(args.store)
     if args.dry_run:
         done = done_cells(store, grid.cells)
