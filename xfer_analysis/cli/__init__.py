@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES = (
     "xfer_analysis.cli.claims_cmd",
     "xfer_analysis.cli.dashboard_cmd",
     "xfer_analysis.cli.run_cmd",
+    "xfer_analysis.cli.assets_cmd",
 )
 
 

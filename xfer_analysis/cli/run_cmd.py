@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     grid = load_grid(config_path(args.config), data_dir=args.data_dir, work_dir=args.work_dir)
     store = Store(args.store)
     if args.dry_run:
-        done = done_cells(store, grid.cells)
+        done = done_cells(store, grid.cells, grid.ledger)
         print("cell_id\tstate\tbase_model\tintermediate\tsize\ttarget\tsplit\tseed")
         for c in grid.cells:
             size = "full" if c.size is None else c.size
