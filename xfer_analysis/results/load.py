@@ -11,6 +11,7 @@ import pyarrow as pa
 from xfer_analysis.results._arrow import from_frame, sort_by_key, to_frame
 from xfer_analysis.results.published import published, with_model_params
 from xfer_analysis.results.reading import read
+from xfer_analysis.results.runs import shipped_runs
 from xfer_analysis.results.schema import empty_table
 from xfer_analysis.results.store import Store
 from xfer_analysis.results.validation import drop_duplicate_keys
@@ -20,8 +21,10 @@ def load(
     paths: Iterable[str | Path] = (),
     store: Store | str | Path | None = None,
     include_published: bool = True,
+    include_runs: bool | None = None,
 ) -> pd.DataFrame:
-    """Published rows (optional) + a store's rows (if given) + result files, sorted by key.
+    """Published rows (optional) + shipped runs (`data/runs/`; by default exactly when the
+    published rows are included) + a store's rows (if given) + result files, sorted by key.
 
     Each part is validated once (files when read, store rows when added, published rows when
     loaded), so here they are only combined: rows that agree exactly are kept once; rows that
@@ -30,6 +33,8 @@ def load(
     stays traceable to a source.
     """
     parts = [from_frame(published())] if include_published else []
+    if include_published if include_runs is None else include_runs:
+        parts.append(from_frame(shipped_runs()))
     if store is not None:
         st = store if isinstance(store, Store) else Store(store)
         parts.append(st.arrow_table())
