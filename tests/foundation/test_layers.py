@@ -15,7 +15,7 @@ PACKAGE = ROOT / "xfer_analysis"
 LAYERS: dict[str, int] = {
     "__init__": 0, "errors": 0,
     "tasks": 1, "resources": 1,
-    "results": 2, "metrics": 2,
+    "results": 2, "metrics": 2, "assets": 2,
     "analysis": 3,
     "claims": 4, "train": 4,
     "questions": 5,
