@@ -146,8 +146,13 @@ def collate(feats: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     batch: dict[str, torch.Tensor] = {}
     if first and isinstance(first[0], list):  # multiple choice: (batch, choices, length)
         width = max(len(r) for f in feats for r in f["input_ids"])
-        ids = [_pad(f["input_ids"], pad_id, width) for f in feats]
+        n_choices = max(len(f["input_ids"]) for f in feats)
+        blank = [pad_id] * width  # a question with fewer choices gets blank ones, masked out
+        ids = [_pad(f["input_ids"], pad_id, width) + [blank] * (n_choices - len(f["input_ids"]))
+               for f in feats]
         batch["input_ids"] = torch.tensor(ids)
+        batch["choice_mask"] = torch.tensor(
+            [[j < len(f["input_ids"]) for j in range(n_choices)] for f in feats])
     else:
         width = max(len(f["input_ids"]) for f in feats)
         batch["input_ids"] = torch.tensor(_pad([f["input_ids"] for f in feats], pad_id, width))

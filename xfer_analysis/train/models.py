@@ -134,6 +134,8 @@ class MultiTaskModel(nn.Module):
             flat_mask = mask.flatten(0, 1)
             states = self.encode(ids.flatten(0, 1), flat_mask)
             logits = self.heads[task](states, flat_mask).view(-1, n_choices)
+            if "choice_mask" in batch:  # blank choices of shorter questions never win
+                logits = logits.masked_fill(~batch["choice_mask"], torch.finfo(logits.dtype).min)
         elif kind == "classification":
             logits = self.heads[task](self.encode(ids, mask), mask)
         else:
