@@ -93,3 +93,35 @@ def test_span_decoding_picks_best_valid_span():
     feat = {"example": 0, "offsets": offsets}
     out = decode_spans([feat], [logits], [{"id": "q", "context": ctx}])
     assert out == {"q": "Paris"}
+
+
+def test_a_question_with_fewer_choices_never_picks_a_blank_one():
+    from xfer_analysis.train.features import collate
+    from xfer_analysis.train.models import ClassificationHead, MultiTaskModel
+
+    class Encoder(torch.nn.Module):
+        def forward(self, input_ids, attention_mask):
+            states = torch.nn.functional.one_hot(input_ids, 8).float()
+            return type("Out", (), {"last_hidden_state": states})()
+
+    feats = [{"input_ids": [[0, 5, 6], [0, 7]], "labels": 1},
+             {"input_ids": [[0, 5], [0, 6], [0, 7]], "labels": 2}]
+    batch = collate(feats, pad_id=1)
+    assert batch["input_ids"].shape == (2, 3, 3)
+    assert batch["choice_mask"].tolist() == [[True, True, False], [True, True, True]]
+    head = ClassificationHead(8, 1, dropout=0.0, pooling="mean")
+    torch.nn.init.zeros_(head.out.weight)
+    head.out.bias.data.fill_(5.0)  # every real or blank choice scores the same before masking
+    model = MultiTaskModel(Encoder(), {"mc": head}, {"mc": "multiple_choice"}).eval()
+    loss, logits = model("mc", batch)
+    assert torch.isfinite(loss)
+    assert logits.softmax(-1)[0, 2] == 0 and logits.softmax(-1)[1, 2] > 0
+
+
+def test_mean_pooling_ignores_padding():
+    from xfer_analysis.train.models import pool
+
+    states = torch.tensor([[[1.0, 0.0], [3.0, 2.0], [100.0, 100.0]]])
+    mask = torch.tensor([[1, 1, 0]])
+    assert pool(states, mask, "mean").tolist() == [[2.0, 1.0]]
+    assert pool(states, mask, "first").tolist() == [[1.0, 0.0]]
