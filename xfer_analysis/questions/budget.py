@@ -19,7 +19,8 @@ from xfer_analysis.questions.answer import Answer
 from xfer_analysis.questions.gains import model_gains, per_intermediate, stilts_model
 
 CONFIGS = {tasks.XTREME: "configs/rq_a_tasks_vs_size.yaml",
-           tasks.XTREME_R: "configs/rq_a_tasks_vs_size_xtremer.yaml"}
+           tasks.XTREME_R: "configs/rq_a_tasks_vs_size_xtremer.yaml",
+           tasks.CPU_DEMO: "configs/cpu_demo.yaml"}
 SELECTION_CONFIG = "configs/phang2020.yaml"
 MIN_POINTS = 3
 FULL = "full"

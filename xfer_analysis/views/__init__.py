@@ -31,6 +31,7 @@ from xfer_analysis.views.landing import Grid, best_real_grid
 from xfer_analysis.views.languages import LANGUAGE_GROUPS, per_language_gains
 from xfer_analysis.views.overview import benchmark_scores, published_aggregates
 from xfer_analysis.views.returns import Fit, Returns, example_fit, returns, task_count_fit
+from xfer_analysis.views.runs import run_cells, run_summary
 from xfer_analysis.views.scaling import MEASURES, Scaling, scaling_trend, scaling_view
 
 __all__ = [
@@ -65,6 +66,8 @@ __all__ = [
     "per_language_gains",
     "published_aggregates",
     "returns",
+    "run_cells",
+    "run_summary",
     "rows_used",
     "scaling_trend",
     "scaling_view",
