@@ -10,7 +10,7 @@ from xfer_analysis.results.published import (
     with_model_params,
 )
 from xfer_analysis.results.reading import FORMATS, detect_format, read
-from xfer_analysis.results.runs import run_sources, runs_dir, shipped_runs
+from xfer_analysis.results.runs import run_sources, runs_dir, shipped_predictions, shipped_runs
 from xfer_analysis.results.scale import SCALES
 from xfer_analysis.results.schema import (
     COLUMNS,
@@ -47,6 +47,7 @@ __all__ = [
     "read",
     "run_sources",
     "runs_dir",
+    "shipped_predictions",
     "shipped_runs",
     "sources",
     "validate",

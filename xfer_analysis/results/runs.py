@@ -49,3 +49,27 @@ def shipped_runs() -> pd.DataFrame:
         raise InputError(f"run source id(s) missing from sources.csv: {', '.join(unknown)}",
                          path=str(folder / "sources.csv"), field="id")
     return df
+
+
+PREDICTION_COLUMNS = ("language", "example", "gold", "prediction", "run_id")
+
+
+def shipped_predictions(grid: str) -> pd.DataFrame:
+    """Per-example predictions of a shipped run (`data/runs/<grid>/predictions/*.parquet`):
+    language, example (index in that language's evaluation set, the same item in every cell),
+    gold, prediction, run_id. Empty when the run shipped none."""
+    folder = runs_dir() / grid / "predictions"
+    parts = []
+    for path in sorted(folder.glob("*.parquet")):
+        try:
+            part = pd.read_parquet(path)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read predictions: {exc}", path=str(path)) from None
+        if tuple(part.columns) != PREDICTION_COLUMNS:
+            raise InputError(f"expected columns {', '.join(PREDICTION_COLUMNS)}", path=str(path))
+        if set(part["run_id"]) != {path.stem}:
+            raise InputError("run_id differs from the file name", path=str(path), field="run_id")
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=list(PREDICTION_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
