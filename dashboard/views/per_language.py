@@ -22,9 +22,14 @@ group = ui.choice("Group by", list(GROUPS), "group", container=top[4])
 source = ui.source_choice(ui.compute(views.treatment_sources, loaded, base_model=base_model,
                                      split=split), container=top[5])
 
+budgets = ui.compute(views.language_budgets, loaded, base_model=base_model, split=split,
+                     target=target, intermediate=intermediate) if intermediate else []
+budget = ui.choice("Stage-1 examples", budgets, "budget", views.FULL,
+                   help="one bar per language: rows of one training budget at a time"
+                   ) if len(budgets) > 1 else None
 table = ui.compute(views.per_language_gains, loaded, base_model=base_model, split=split,
-                   target=target, intermediate=intermediate,
-                   source=source) if intermediate else None
+                   target=target, intermediate=intermediate, source=source,
+                   budget=budget) if intermediate else None
 if table is None or table.empty:
     ui.missing(
         f"no paired per-language scores of {ui.md(intermediate or 'an intermediate model')} "
@@ -38,7 +43,7 @@ else:
     column = GROUPS[group]
     ui.show_chart(charts.language_bars(table, value="gain", color_by=column),
                   f"per-language-{target}-{intermediate}")
-    for name, part in table.groupby(column, sort=True):
-        st.subheader(f"{ui.md(group)}: {ui.md(name)}")
-        st.dataframe(part[["language", "source", "gain", "value", "baseline_value", "n_seeds",
-                           "family", "script", "resource_level", "sources"]], hide_index=True)
+    st.caption(f"The chart's rows, by {ui.md(group)} (largest gain first within each):")
+    ordered = table.sort_values([column, "gain"], ascending=[True, False], kind="stable")
+    st.dataframe(ordered[["language", "source", "gain", "value", "baseline_value", "n_seeds",
+                          "family", "script", "resource_level", "sources"]], hide_index=True)

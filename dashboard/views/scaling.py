@@ -20,7 +20,7 @@ if table.empty or measure is None:
                "upload results of several model sizes on the Data page or load a store.")
 else:
     ui.show_chart(charts.scaling_chart(table, y=views.MEASURES[measure]), f"scaling-{target}")
+    st.dataframe(table, hide_index=True)
+    st.caption("The rows behind the chart (rows without a parameter count are not drawn).")
     st.subheader("Trend per family (slope per decade of parameters)")
     st.dataframe(views.scaling_trend(view, measure), hide_index=True)
-    st.subheader("Rows behind the chart")
-    st.dataframe(table, hide_index=True)

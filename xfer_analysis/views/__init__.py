@@ -21,6 +21,8 @@ from xfer_analysis.questions import (
 from xfer_analysis.questions.budget import FULL, MIN_POINTS
 from xfer_analysis.views.claims import all_verdicts, claims_summary, evidence_table, rows_used
 from xfer_analysis.views.filters import (
+    budget_label,
+    budget_labels,
     column_values,
     filter_rows,
     model_rows,
@@ -28,7 +30,7 @@ from xfer_analysis.views.filters import (
 )
 from xfer_analysis.views.heatmap import AVERAGE, TASK_SCORE, heatmap_matrix
 from xfer_analysis.views.landing import Grid, best_real_grid
-from xfer_analysis.views.languages import LANGUAGE_GROUPS, per_language_gains
+from xfer_analysis.views.languages import LANGUAGE_GROUPS, language_budgets, per_language_gains
 from xfer_analysis.views.overview import benchmark_scores, published_aggregates
 from xfer_analysis.views.returns import Fit, Returns, example_fit, returns, task_count_fit
 from xfer_analysis.views.runs import run_cells, run_summary
@@ -51,6 +53,8 @@ __all__ = [
     "benchmark_scores",
     "benefit_by_size",
     "best_real_grid",
+    "budget_label",
+    "budget_labels",
     "claim_verdicts",
     "claims_summary",
     "column_values",
@@ -60,6 +64,7 @@ __all__ = [
     "filter_rows",
     "heatmap_matrix",
     "language_scores",
+    "language_budgets",
     "load_results",
     "model_rows",
     "model_size_robustness",

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from xfer_analysis import analysis, tasks
+from xfer_analysis.questions.budget import FULL
 
 
 def column_values(frame: pd.DataFrame, columns: Sequence[str], *, tasks_only: bool = False
@@ -56,3 +57,14 @@ def treatment_sources(frame: pd.DataFrame, *, base_model: str, setting: str = "z
     rows = model_rows(frame[["base_model", "setting", "split", "source", "intermediate",
                              "target_task"]], base_model, setting, split)
     return analysis.source_options(analysis.task_rows(rows))
+
+
+def budget_label(value: object) -> str:
+    """The label of a stage-1 budget (`intermediate_examples`): `FULL` when uncapped."""
+    return FULL if pd.isna(value) else str(int(value))
+
+
+def budget_labels(values: Iterable[object]) -> list[str]:
+    """Distinct budget labels, `FULL` first, then capped budgets in increasing order."""
+    labels = {budget_label(value) for value in values}
+    return ([FULL] if FULL in labels else []) + sorted(labels - {FULL}, key=int)

@@ -12,6 +12,7 @@ import pandas as pd
 from xfer_analysis import tasks
 from xfer_analysis.questions import Answer, tasks_vs_data
 from xfer_analysis.questions.budget import FULL, fit_points
+from xfer_analysis.views.filters import budget_labels
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,7 @@ def returns(frame: pd.DataFrame, *, base_model: str, split: str, source: str | N
     points = answer.frames["points"]
     if points.empty:
         return Returns(answer, points, [], [])
-    caps = set(points["cap"])
-    budgets = ([FULL] if FULL in caps else []) + sorted((c for c in caps if c != FULL), key=int)
+    budgets = budget_labels(None if cap == FULL else int(cap) for cap in points["cap"])
     single = points[(points["n_tasks"] == 1) & np.isfinite(points["total_examples"])]
     sizes = single.groupby("intermediate")["total_examples"].nunique()
     return Returns(answer, points, budgets, sorted(sizes[sizes >= 2].index))

@@ -1,5 +1,5 @@
-"""The landing view: the dashboard opens on the loaded run source with the most intermediate
-sets × seeds, and on the published data when no run is loaded."""
+"""Views: the landing grid (the loaded run source with the most intermediate sets × seeds,
+else the published data) and the per-language rows of one training budget."""
 
 from __future__ import annotations
 
@@ -30,3 +30,22 @@ def test_the_grid_with_most_sets_times_seeds_wins() -> None:
 def test_a_grid_without_its_baseline_is_not_a_grid() -> None:
     frame = _grid("run-a", {"mnli": 1.0}, seeds=(1, 2))
     assert views.best_real_grid(frame[frame["intermediate"] != "none"]) is None
+
+
+def test_per_language_rows_are_of_one_budget() -> None:
+    """A task trained at several budgets gave several bars per language (stacked)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboard"))
+    from dashboard_helpers import SQUAD_SIZES, sized_grid
+
+    grid = sized_grid()
+    args = {"base_model": "xlm-roberta-large", "split": "dev", "target": "xnli",
+            "intermediate": "squad"}
+    assert views.language_budgets(grid, **args) == [str(n) for n in sorted(SQUAD_SIZES)]
+    largest = views.per_language_gains(grid, **args)
+    assert not largest.duplicated(["language", "source"]).any()
+    assert largest["gain"].tolist() == [SQUAD_SIZES[max(SQUAD_SIZES)]] * 2
+    small = views.per_language_gains(grid, **args, budget="2000")
+    assert small["gain"].tolist() == [SQUAD_SIZES[2000]] * 2
