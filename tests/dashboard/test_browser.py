@@ -1,4 +1,9 @@
-"""Real-browser smoke test: `xfer dashboard` on a free port, opened in headless Chromium."""
+"""Real-browser test: `xfer dashboard` on a free port, opened in Debian's headless Chromium.
+
+Every page is visited through the app's own navigation, on the shipped data and again after a
+grid is uploaded on the Data page; the test fails on a console error, a "Page not found", a
+page exception, or a chart whose rendered marks differ from the table beside it (the same
+page, same filters, checked with `rendered.check_page`: what Vega draws, row by row)."""
 
 from __future__ import annotations
 
@@ -13,12 +18,22 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from dashboard_helpers import grid_csv, new_app
+from rendered import check_page
+
+from xfer_analysis import results, views
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 CHART = ".vega-embed canvas, .vega-embed svg"
+PAGES = {"Overview": "views/overview.py", "Transfer heatmap": "views/heatmap.py",
+         "Per-language": "views/per_language.py", "Diminishing returns": "views/returns.py",
+         "Scaling": "views/scaling.py", "Claims": "views/claims.py", "Data": "views/data.py"}
+STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
+"""Streamlit's frontend first asks for these under the page's own path (`/claims/_stcore/...`)
+and then at the root; those 404s are its way of finding the server, not an app error."""
 
 
 def _free_port() -> int:
@@ -41,22 +56,84 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 90.0) -> 
     pytest.fail(f"xfer dashboard did not answer at {url} within {timeout:.0f} s")
 
 
+class Console:
+    """Console errors, uncaught page errors and failed requests of one browser page."""
+
+    def __init__(self, page) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}")
+                if m.type == "error" and "Failed to load resource" not in m.text else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("response", self._response)
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not response.url.endswith(STREAMLIT_PROBES):
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def take(self) -> list[str]:
+        errors, self.errors = self.errors, []
+        return errors
+
+
+def _settle(page) -> None:
+    """Wait until the script run of the page is over (Streamlit's status widget is gone)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    page.wait_for_timeout(800)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    page.wait_for_timeout(1200)
+
+
+def _visit(page, console: Console, title: str) -> str:
+    """Open one page through the sidebar; fail on errors; return the page's URL."""
+    page.get_by_role("link", name=title, exact=True).first.click()
+    _settle(page)
+    text = page.inner_text("body")
+    assert "Page not found" not in text, title
+    assert page.locator('[data-testid="stException"]').count() == 0, (title, text[:2000])
+    assert not console.take(), title
+    return page.url
+
+
+def _marks_equal_tables(page_file: str, url: str, store: Path | None, monkeypatch) -> int:
+    """The charts of `page_file` with the filters of `url`, checked against their tables."""
+    from urllib.parse import parse_qsl, urlparse
+
+    if store is None:
+        monkeypatch.delenv("XFER_STORE", raising=False)
+    else:
+        monkeypatch.setenv("XFER_STORE", str(store))
+    at = new_app(page_file, **dict(parse_qsl(urlparse(url).query)))
+    assert not at.exception, at.exception
+    return check_page(at.main)
+
+
+def _store_of_upload(tmp_path: Path) -> Path:
+    """A store holding what the browser uploaded (the AppTest side of the same view)."""
+    csv = tmp_path / "grid.csv"
+    csv.write_bytes(grid_csv())
+    path = tmp_path / "uploaded.duckdb"
+    results.Store(path).add(results.read(csv), origin="upload")
+    return path
+
+
 @pytest.mark.browser
 @pytest.mark.slow
-def test_heatmap_is_drawn_and_filters_survive_page_switches(grid_store: Path, tmp_path: Path,
-                                               repo_root: Path) -> None:
+def test_every_page_in_a_real_browser(tmp_path: Path, repo_root: Path, monkeypatch) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
+    monkeypatch.delenv("XFER_STORE", raising=False)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "xfer_analysis", "dashboard", "--port", str(port),
-         "--store", str(grid_store)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [sys.executable, "-m", "xfer_analysis", "dashboard", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "XFER_STORE"} | {
+            "PYTHONUNBUFFERED": "1"},
     )
+    shots = []
     try:
         _wait_healthy(url, server)
         with playwright.sync_playwright() as pw:
@@ -65,24 +142,42 @@ def test_heatmap_is_drawn_and_filters_survive_page_switches(grid_store: Path, tm
             except Exception as exc:  # any launch failure means: no usable browser here
                 pytest.skip(f"headless Chromium could not be launched: {exc}")
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/heatmap?model=xlm-roberta-large&split=dev&lang=de", timeout=60_000)
-            page.wait_for_selector(CHART, state="visible", timeout=90_000)
-            page.wait_for_timeout(1500)
-            screenshot = tmp_path / "dashboard.png"
-            page.screenshot(path=str(screenshot), full_page=True)
-            assert page.locator(CHART).count() >= 1
-            assert page.get_by_text("Transfer heatmap").count() >= 1
-            assert "lang=de" in page.url
-            page.get_by_role("link", name="Per-language").click()
-            page.wait_for_url("**/per-language?*model=xlm-roberta-large*", timeout=60_000)
-            page.get_by_role("link", name="Transfer heatmap").click()
-            page.wait_for_url("**/heatmap?*lang=de*", timeout=60_000)
-            page.wait_for_selector(CHART, state="visible", timeout=90_000)
+            console = Console(page)
+            for path in ("/", "/overview"):
+                page.goto(url + path, timeout=60_000)
+                _settle(page)
+                assert "Page not found" not in page.inner_text("body"), path
+                shown = page.get_by_text("Best loaded grid").count() > 0
+                assert shown == (views.best_real_grid(results.load()) is not None), path
+                assert not console.take(), path
+            visited = {title: _visit(page, console, title) for title in PAGES}
+            charted = sum(_marks_equal_tables(PAGES[t], u, None, monkeypatch)
+                          for t, u in visited.items())
+            assert charted >= 1, "no chart on the shipped data"
+
+            page.get_by_role("link", name="Data", exact=True).first.click()
+            _settle(page)
+            upload = tmp_path / "grid.csv"
+            upload.write_bytes(grid_csv())
+            page.locator('input[type="file"]').set_input_files(str(upload))
+            page.get_by_text("valid rows, added to this session").wait_for(timeout=120_000)
+            assert not console.take()
+            stored = _store_of_upload(tmp_path)
+            charted = 0
+            for title, page_file in PAGES.items():
+                address = _visit(page, console, title)
+                if title == "Transfer heatmap":
+                    page.wait_for_selector(CHART, state="visible", timeout=90_000)
+                    shots.append(tmp_path / "heatmap.png")
+                    page.screenshot(path=str(shots[-1]), full_page=True)
+                charted += _marks_equal_tables(page_file, address, stored, monkeypatch)
+            assert charted >= 3, "the uploaded grid drew fewer than three charts"
             browser.close()
         artifacts = repo_root / "artifacts"
         artifacts.mkdir(exist_ok=True)
-        shutil.copy(screenshot, artifacts / "dashboard.png")
-        assert screenshot.stat().st_size > 10_000
+        for shot in shots:
+            shutil.copy(shot, artifacts / f"dashboard-{shot.name}")
+            assert shot.stat().st_size > 10_000
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

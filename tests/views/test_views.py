@@ -15,7 +15,13 @@ def _grid(source: str, effects: dict, seeds: tuple[int, ...]) -> pd.DataFrame:
 
 
 def test_published_data_alone_has_no_real_grid() -> None:
-    assert views.best_real_grid(results.load()) is None
+    assert views.best_real_grid(results.load(include_runs=False)) is None
+
+
+def test_a_shipped_run_is_a_real_grid_of_its_own_source() -> None:
+    grid = views.best_real_grid(results.load())
+    runs = set(results.run_sources()["id"])
+    assert grid is None or grid.source in runs
 
 
 def test_the_grid_with_most_sets_times_seeds_wins() -> None:
