@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,37 +32,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read every file, then add them all in one store transaction."""
-    import pandas as pd
-    from tqdm import tqdm
-
+    """Read every file and add them all in one store transaction (CSV streamed in batches)."""
     from xfer_analysis import results
+    from xfer_analysis.results.importing import import_files
 
     meta = {k: getattr(args, k) for k in ("run_id", "source", "base_model", "intermediate",
                                            "target_task", "language", "split", "seed")}
-    meta = {k: v for k, v in meta.items() if v is not None}
-    tables, summary = [], []
-    for path in tqdm(args.paths, desc="reading", unit="file", disable=not sys.stderr.isatty()):
-        df = results.read(path, format=args.format, scale=args.scale, **meta)
-        tables.append(df)
-        summary.append({"path": str(path), "format": df.attrs.get("format"), "rows": len(df),
-                        "skipped_empty": df.attrs.get("skipped_empty", 0),
-                        "skipped_tasks": df.attrs.get("skipped", []),
-                        "ignored_metrics": df.attrs.get("ignored_metrics", [])})
     store = results.Store(args.store)
-    combined = pd.concat(tables, ignore_index=True)
-    origin = ";".join(str(p) for p in args.paths)
-    added = store.add(combined, origin=origin, replace=args.replace)
+    report = import_files(args.paths, store, format=args.format, scale=args.scale,
+                          replace=args.replace, **meta)
     if args.json:
-        print(json.dumps({"store": str(store.path), "rows_added": added, "files": summary}))
+        print(json.dumps({"store": str(store.path), "rows_added": report.written.added,
+                          "rows_replaced": report.written.replaced,
+                          "already_imported": report.already_imported,
+                          "files": [vars(f) for f in report.files]}))
         return 0
-    for s in summary:
-        extra = f", {s['skipped_empty']} empty cells skipped" if s["skipped_empty"] else ""
-        if s["skipped_tasks"]:
-            extra += f", non-target entries skipped: {', '.join(s['skipped_tasks'])}"
-        if s["ignored_metrics"]:
-            extra += f", metrics that are no score of the task ignored: " \
-                     f"{', '.join(s['ignored_metrics'])}"
-        print(f"{s['path']}: {s['rows']} rows ({s['format']}){extra}")
-    print(f"added {added} new rows to {store.path}")
+    if report.already_imported:
+        print(f"already imported (the same files with the same options): added 0 new rows "
+              f"to {store.path}")
+        return 0
+    for f in report.files:
+        extra = f", {f.skipped_empty} empty cells skipped" if f.skipped_empty else ""
+        if f.skipped_tasks:
+            extra += f", non-target entries skipped: {', '.join(f.skipped_tasks)}"
+        if f.ignored_metrics:
+            extra += (", metrics that are no score of the task ignored: "
+                      f"{', '.join(f.ignored_metrics)}")
+        print(f"{f.path}: {f.rows} rows ({f.format}){extra}")
+    replaced = (f" (replacing {report.written.replaced} rows of the runs named)"
+                if args.replace else "")
+    print(f"added {report.written.added} new rows to {store.path}{replaced}")
     return 0

@@ -1,70 +1,162 @@
-"""Turn reader records (dicts with a line or record label) into a validated results table."""
+"""Turn reader records or batches (with a line or record label) into validated results tables."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from xfer_analysis.errors import InputError
-from xfer_analysis.results.scale import infer_file_scale, parse_scale, to_percent
-from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, parse_number
+from xfer_analysis.errors import InputError, ScaleError
+from xfer_analysis.results.scale import parse_scale, to_percent
+from xfer_analysis.results.schema import (
+    COLUMNS,
+    LINE_COLUMN,
+    NUMBER_PATTERN,
+    RECORD_COLUMN,
+    parse_number,
+)
 from xfer_analysis.results.validation import validate
 
 
-def apply_run_meta(records: list[dict], run_meta: Mapping[str, object], path: str) -> None:
-    """Fill columns named in `run_meta` where a record leaves them absent or empty."""
+def apply_run_meta(frame: pd.DataFrame, run_meta: Mapping[str, object], path: str) -> None:
+    """Fill the columns named in `run_meta` where `frame` leaves them absent or empty."""
     bad = [k for k in run_meta if k not in COLUMNS]
     if bad:
         raise InputError(f"unknown run field(s): {', '.join(bad)}", path=path)
-    for rec in records:
-        for k, v in run_meta.items():
-            if v is None:
-                continue
-            cur = rec.get(k)
-            if cur is None or (isinstance(cur, str) and not cur.strip()):
-                rec[k] = v
+    for k, v in run_meta.items():
+        if v is None:
+            continue
+        if k not in frame.columns:
+            frame[k] = pd.Series([v] * len(frame), index=frame.index, dtype=object)
+            continue
+        codes, uniques = pd.factorize(frame[k])
+        empty = [i for i, u in enumerate(uniques) if isinstance(u, str) and not u.strip()]
+        fill = (codes < 0) | np.isin(codes, empty)
+        if fill.any():
+            column = frame[k].astype(object)
+            column[fill] = v
+            frame[k] = column
 
 
-def _label(rec: Mapping[str, object]) -> str:
-    line = rec.get(LINE_COLUMN)
-    return f"line {line}" if line is not None else f"record {rec.get(RECORD_COLUMN)}"
+class ValueScale:
+    """Parses `value` and brings it to 0-100 under a file's scale convention, batch by batch.
+
+    A declared convention converts each value (`to_percent`). Undeclared, the file must read
+    as 0-100: a value in (0, 1] may be a fraction, so after the last batch `finish` refuses the
+    file, naming the first such value and, if the file also has values above 1, the first of
+    those (a file of mixed scales) - exactly what inferring on the whole file would say.
+    """
+
+    def __init__(self, scale: str | None, path: str) -> None:
+        self.convention = parse_scale(scale)
+        self.path = path
+        self.small: tuple[str, float] | None = None
+        self.large: tuple[str, float] | None = None
+
+    def apply(self, frame: pd.DataFrame) -> None:
+        """Replace `frame["value"]` by checked 0-100 floats (InputError/ScaleError naming the
+        first bad row's line or record)."""
+        raw = frame["value"] if "value" in frame.columns else pd.Series([None] * len(frame))
+        codes, uniques = pd.factorize(raw)
+        parsed = np.full(len(uniques) + 1, np.nan)
+        todo = range(len(uniques))
+        if isinstance(uniques.dtype, pd.StringDtype) and uniques.dtype.storage == "pyarrow":
+            parsed[:-1], todo = _parse_text(pa.array(uniques))
+        missing = [len(uniques)] if (codes < 0).any() else []  # code -1: a None/NaN cell
+        for i in [*todo, *missing]:
+            u = uniques[i] if i < len(uniques) else None
+            try:
+                if u is None or (isinstance(u, float) and u != u):
+                    raise ValueError
+                parsed[i] = parse_number(u)
+            except (TypeError, ValueError, OverflowError):
+                row = int(np.argmax(codes == (i if i < len(uniques) else -1)))
+                shown = repr(u) if len(repr(u)) <= 60 else repr(u)[:60] + "..."
+                line, record = _where(frame, row)
+                prefix = f"record {record}: " if record is not None else ""
+                raise InputError(f"{prefix}value {shown} is not a number", path=self.path,
+                                 line=line, field="value") from None
+        values = parsed[np.where(codes < 0, len(uniques), codes)]
+        convention = self.convention or "0-100"
+        with np.errstate(invalid="ignore"):
+            if convention == "0-1":
+                bad = ~((values >= 0.0) & (values <= 1.0))
+            else:
+                bad = ~((values >= 0.0) & (values <= 100.0))
+        if bad.any():
+            self._raise(frame, int(np.argmax(bad)), values, convention)
+        if self.convention is None:
+            small, large = (values > 0.0) & (values <= 1.0), values > 1.0
+            if self.small is None and small.any():
+                row = int(np.argmax(small))
+                self.small = (_label(frame, row), float(values[row]))
+            if self.large is None and large.any():
+                row = int(np.argmax(large))
+                self.large = (_label(frame, row), float(values[row]))
+        frame["value"] = values * 100.0 if convention == "0-1" else values
+
+    def _raise(self, frame: pd.DataFrame, row: int, values: np.ndarray, convention: str) -> None:
+        line, record = _where(frame, row)
+        to_percent(float(values[row]), convention, path=self.path, line=line, record=record,
+                   declared=self.convention is not None)
+        raise AssertionError("to_percent accepted a value the batch check refused")
+
+    def finish(self) -> None:
+        """After the last batch: refuse a file with undeclared scale that may hold fractions."""
+        if self.convention is not None or self.small is None:
+            return
+        (small_at, small), large = self.small, self.large
+        if large is not None:
+            raise ScaleError(
+                f"mixed scales: {small_at} has {small!r} (a fraction?) while {large[0]} has "
+                f"{large[1]!r}; fix the file or pass scale", path=self.path, field="value")
+        raise ScaleError(
+            f"every value is within 0-1 (e.g. {small_at}: {small!r}); results are stored on "
+            "0-100, pass scale='0-1' to convert or scale='0-100' to keep them",
+            path=self.path, field="value")
 
 
-def normalise_values(records: Sequence[dict], scale: str | None, path: str) -> None:
-    """Parse `value` of every record and bring it to 0-100 under the file's scale convention."""
-    convention = parse_scale(scale)
-    parsed: list[float] = []
-    for rec in records:
-        raw = rec.get("value")
-        try:
-            if raw is None:
-                raise ValueError
-            v = parse_number(raw)
-        except (TypeError, ValueError, OverflowError):
-            shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:60] + "..."
-            raise InputError(
-                f"{'' if rec.get(LINE_COLUMN) else _label(rec) + ': '}"
-                f"value {shown} is not a number",
-                path=path, line=rec.get(LINE_COLUMN), field="value",
-            ) from None
-        parsed.append(v)
-    if convention is None:
-        convention = infer_file_scale(parsed, [_label(r) for r in records], path)
-        declared = False
-    else:
-        declared = True
-    for rec, v in zip(records, parsed, strict=True):
-        rec["value"] = to_percent(
-            v, convention, path=path, line=rec.get(LINE_COLUMN),
-            record=None if rec.get(LINE_COLUMN) else str(rec.get(RECORD_COLUMN)),
-            declared=declared,
-        )
+def _parse_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers of many distinct texts at once (Arrow kernels): the values, and the positions
+    that are not plain ASCII decimals (or overflow), left to `parse_number` to judge."""
+    trimmed = pc.utf8_trim(text, characters=" \t\r\n")
+    ok = pc.fill_null(pc.match_substring_regex(trimmed, NUMBER_PATTERN), False)
+    try:
+        values = pc.cast(pc.if_else(ok, trimmed, "0"), pa.float64()).to_numpy(
+            zero_copy_only=False)
+    except pa.ArrowInvalid:
+        return np.full(len(text), np.nan), np.arange(len(text))
+    good = ok.to_numpy(zero_copy_only=False) & np.isfinite(values)
+    return np.where(good, values, np.nan), np.flatnonzero(~good)
 
 
-def to_table(records: list[dict], path: str, *, allow_empty: bool = False) -> pd.DataFrame:
-    """Validate reader records into a results table (line/record labels kept for errors).
+def _where(frame: pd.DataFrame, row: int) -> tuple[int | None, str | None]:
+    """(line, record) of row `row`: readers add a line or a record column (one is None)."""
+    if LINE_COLUMN in frame.columns:
+        return int(frame[LINE_COLUMN].iat[row]), None
+    record = frame[RECORD_COLUMN].iat[row] if RECORD_COLUMN in frame.columns else row + 1
+    return None, str(record)
+
+
+def _label(frame: pd.DataFrame, row: int) -> str:
+    line, record = _where(frame, row)
+    return f"line {line}" if line is not None else f"record {record}"
+
+
+def records_frame(records: list[dict]) -> pd.DataFrame:
+    """Reader records as a frame of object columns: cells reach `validate` as read (pandas'
+    Arrow-backed text would refuse a lone surrogate before validate can name its line)."""
+    return pd.DataFrame(records, dtype=object)
+
+
+def to_table(records: list[dict], path: str, *, run_meta: Mapping[str, object] | None = None,
+             allow_empty: bool = False) -> pd.DataFrame:
+    """Validate reader records (values already on 0-100) into a results table, filling
+    `run_meta` where a record leaves a column empty (line/record labels kept for errors).
 
     A file without a single result row is an InputError ("no result rows"): an empty import
     is far more often a wrong file than an intended no-op. `allow_empty` is for readers that
@@ -73,9 +165,9 @@ def to_table(records: list[dict], path: str, *, allow_empty: bool = False) -> pd
         if not allow_empty:
             raise no_rows(path)
         return validate(pd.DataFrame({c: [] for c in COLUMNS}), origin=path)
-    # object columns: cells reach `validate` as read (pandas' Arrow-backed text would refuse
-    # a lone surrogate with a UnicodeEncodeError before validate can name its line)
-    return validate(pd.DataFrame(records, dtype=object), origin=path)
+    frame = records_frame(records)
+    apply_run_meta(frame, run_meta or {}, path)
+    return validate(frame, origin=path)
 
 
 def no_rows(path: str) -> InputError:

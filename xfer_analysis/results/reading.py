@@ -78,18 +78,36 @@ def read(path: str | Path, format: str | None = None, scale: str | None = None,
     `run_meta`: columns to fill where the file leaves them empty (run_id, base_model, seed...).
     """
     p = Path(path)
-    if p.is_dir():
-        raise InputError("is a folder; give result files", path=str(p))
-    if not p.exists():
-        raise InputError("no such file", path=str(p))
-    fmt = format.lower() if format else detect_format(p)
-    if fmt not in READERS:
-        raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
-                         path=str(p))
-    ids = {} if fmt == "grid" else content_ids(p, fmt)
+    fmt = resolve_format(p, format)
+    ids = content_ids(fmt, file_digest(p))
     df = READERS[fmt](p, scale=scale, **{**ids, **run_meta})
     df.attrs["format"] = fmt
     return df
+
+
+def resolve_format(path: Path, format: str | None) -> str:
+    """The reader format of an existing file: `format` if given (checked), else detected."""
+    if path.is_dir():
+        raise InputError("is a folder; give result files", path=str(path))
+    if not path.exists():
+        raise InputError("no such file", path=str(path))
+    fmt = format.lower() if format else detect_format(path)
+    if fmt not in READERS:
+        raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
+                         path=str(path))
+    return fmt
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes, read in 1 MiB blocks (bounded memory)."""
+    sha = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                sha.update(block)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    return sha.hexdigest()
 
 
 RUN_PREFIX = {"jiant": "jiant", "hf": "hf"}
@@ -97,16 +115,14 @@ RUN_PREFIX = {"jiant": "jiant", "hf": "hf"}
 TABLE_FORMATS = ("csv", "parquet", "json", "jsonl")
 
 
-def content_ids(path: Path, fmt: str) -> dict[str, str]:
-    """Default run id (and, for plain tables, source) of a file, from its content: the same
-    file read under two spellings of its path gets the same ids, so it is stored once.
-    Rows that name their own run id or source keep them. (A grid CSV keeps `grid:<name>`: a
-    template filled in over time is one run.)"""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
-    ids = {"run_id": f"{RUN_PREFIX.get(fmt, 'file')}:{digest}"}
+def content_ids(fmt: str, digest: str) -> dict[str, str]:
+    """Default run id (and, for plain tables, source) of a file of format `fmt` whose bytes
+    hash to `digest` (`file_digest`): the same file read under two spellings of its path gets
+    the same ids, so it is stored once. Rows that name their own run id or source keep them.
+    (A grid CSV keeps `grid:<name>`: a template filled in over time is one run.)"""
+    if fmt == "grid":
+        return {}
+    ids = {"run_id": f"{RUN_PREFIX.get(fmt, 'file')}:{digest[:12]}"}
     if fmt in TABLE_FORMATS:
-        ids["source"] = f"file:{digest}"
+        ids["source"] = f"file:{digest[:12]}"
     return ids

@@ -102,7 +102,9 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+NUMBER_PATTERN = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+"""A number as text: ASCII digits, optional sign, point and exponent (nothing else)."""
+_NUMBER = re.compile(NUMBER_PATTERN)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ASCII_SPACE = " \t\r\n"
 INT64_LIMIT = 2**63

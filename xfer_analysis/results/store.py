@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from filelock import FileLock, Timeout
@@ -67,6 +68,16 @@ def default_store_path() -> Path:
 
 
 @dataclass(frozen=True)
+class Part:
+    """Validated rows to write, and where each came from for error messages: row i is
+    "`where` `numbers[i]`" (e.g. "results.csv line" 7, "record" 3)."""
+
+    table: pa.Table
+    where: str
+    numbers: Sequence[int] | np.ndarray
+
+
+@dataclass(frozen=True)
 class Written:
     """What one write did: rows added, stored rows of the named runs deleted first
     (`replace=True`), rows offered."""
@@ -95,7 +106,9 @@ class Store:
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                con.execute("SET enable_progress_bar = false")
+                return con
             except duckdb.IOException as exc:
                 busy = "lock" in str(exc).lower()
                 if not (read_only and busy) or time.monotonic() > deadline:
@@ -128,8 +141,8 @@ class Store:
         rows of every run the table names are deleted first, in the same transaction (a
         corrected file replaces its run instead of conflicting with it)."""
         table, rows = validate_rows(df, origin=origin)
-        labels = [f"record {i + 1}" for i in rows]
-        return self.write([(from_frame(table), labels)], origin=origin, replace=replace).added
+        part = Part(from_frame(table), "record", rows + 1)
+        return self.write([part], origin=origin, replace=replace).added
 
     def seen(self, content_hash: str) -> bool:
         """Whether an import with this content hash was recorded (a file read before)."""
@@ -137,13 +150,13 @@ class Store:
                            [content_hash], table="imports")
         return found is not None and int(found["n"].iat[0]) > 0
 
-    def write(self, parts: Iterable[tuple[pa.Table, Sequence[str]]], *, origin: str,
-              replace: bool = False, content_hash: str | None = None) -> Written:
-        """Write validated Arrow parts (each with one error label per row, e.g. "line 7") in
-        one transaction: rows are staged, checked against each other and the store by typed
-        key, then inserted. `content_hash` names a file import (recorded even when it adds
-        nothing, so re-reading the same file is skipped); None records the import only when
-        it writes rows."""
+    def write(self, parts: Iterable[Part], *, origin: str, replace: bool = False,
+              content_hash: str | None = None) -> Written:
+        """Write validated parts (they may be produced while the write runs, e.g. batches
+        read from a file) in one transaction: rows are staged, checked against each other and
+        the store by typed key, then inserted. `content_hash` names a file import (recorded
+        even when it adds nothing, so re-reading the same file is skipped); None records the
+        import only when it writes rows."""
         lock = self._locked()
         try:
             con = self._connect(read_only=False)
@@ -157,8 +170,8 @@ class Store:
             lock.release()
 
     def _write_locked(self, con: duckdb.DuckDBPyConnection,
-                      parts: Iterable[tuple[pa.Table, Sequence[str]]], origin: str,
-                      replace: bool, content_hash: str | None) -> Written:
+                      parts: Iterable[Part], origin: str, replace: bool,
+                      content_hash: str | None) -> Written:
         for ddl in _DDL:
             con.execute(ddl)
         con.execute("BEGIN TRANSACTION")
@@ -168,18 +181,19 @@ class Store:
                     "SELECT 1 FROM imports WHERE content_hash = ?", [content_hash]).fetchone():
                 con.execute("ROLLBACK")
                 return Written(0, 0, 0)
-            offered = _stage(con, parts)
-            _check_staged(con, origin)
+            offered, places = _stage(con, parts)
+            repeats = _check_staged(con, origin, places)
             replaced = _delete_runs(con, [r for (r,) in con.execute(
                 "SELECT DISTINCT run_id FROM incoming ORDER BY run_id").fetchall()]
                                     ) if replace else 0
-            _check_against_store(con, origin)
+            _check_against_store(con, origin, places)
             digest = content_hash or f"rows:{uuid.uuid4().hex}"
             added = con.execute(
                 f"INSERT INTO results ({_COLS}, row_key, import_hash) "
                 f"SELECT {_COLS}, row_key, ? FROM incoming i "
                 "WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.row_key = i.row_key) "
-                "QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY _pos) = 1",
+                + ("QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY _pos) = 1"
+                   if repeats else ""),
                 [digest]).fetchone()[0]
             if content_hash is not None or added:
                 con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?)",
@@ -307,24 +321,25 @@ def _migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES ('key_version', ?)", [KEY_VERSION])
 
 
-def _stage(con: duckdb.DuckDBPyConnection,
-           parts: Iterable[tuple[pa.Table, Sequence[str]]]) -> int:
-    """Copy the parts into the temporary table `incoming` (+ row key, position, label)."""
+def _stage(con: duckdb.DuckDBPyConnection, parts: Iterable[Part]) -> tuple[int, list[str]]:
+    """Copy the parts into the temporary table `incoming` (+ row key, position, part and
+    number for messages); the rows offered and each part's `where`."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE incoming ({_RESULTS_COLUMNS}, _pos BIGINT, "
-                "_label VARCHAR, row_key VARCHAR)")
-    offered = 0
-    for part, labels in parts:
-        if part.num_rows != len(labels):
-            raise ValueError("one label per staged row is required")
-        batch = part.append_column("_pos", pa.array(range(offered, offered + part.num_rows),
-                                                    pa.int64()))
-        batch = batch.append_column("_label", pa.array(list(labels), pa.string()))
-        con.register("_part", batch)
-        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, _label, {ROW_KEY_SQL} "
-                    "FROM _part")
-        con.unregister("_part")
-        offered += part.num_rows
-    return offered
+                "_part INTEGER, _num BIGINT, row_key VARCHAR)")
+    offered, places = 0, []
+    for part in parts:
+        n = part.table.num_rows
+        if n != len(part.numbers):
+            raise ValueError("one number per staged row is required")
+        batch = part.table.append_column("_pos", pa.array(np.arange(offered, offered + n)))
+        batch = batch.append_column("_num", pa.array(np.asarray(part.numbers, dtype=np.int64)))
+        con.register("_batch", batch)
+        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, ?, _num, {ROW_KEY_SQL} "
+                    "FROM _batch", [len(places)])
+        con.unregister("_batch")
+        places.append(part.where)
+        offered += n
+    return offered, places
 
 
 def _key_text(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> str:
@@ -333,18 +348,24 @@ def _key_text(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) 
     return ", ".join(f"{c}={str(v)[:60]}" for c, v in zip(KEY_COLUMNS, row, strict=True))
 
 
-def _check_staged(con: duckdb.DuckDBPyConnection, origin: str) -> None:
-    """Two staged rows with one key must agree on every VALUE_COLUMN (InputError otherwise)."""
+def _check_staged(con: duckdb.DuckDBPyConnection, origin: str, places: list[str]) -> bool:
+    """Two staged rows with one key must agree on every VALUE_COLUMN (InputError otherwise);
+    whether any key is staged more than once (exact repeats, kept once)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE repeated AS SELECT row_key FROM incoming "
+                "GROUP BY row_key HAVING count(*) > 1")
+    if not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
+        return False
     clash = con.execute(
-        "SELECT a._label, b._label, a.row_key, "
+        f"SELECT {_label_sql('a')}, {_label_sql('b')}, a.row_key, "
         + ", ".join(f'a."{c}", b."{c}"' for c in VALUE_COLUMNS)
-        + " FROM incoming a JOIN incoming b ON a.row_key = b.row_key AND a._pos < b._pos "
+        + " FROM incoming a SEMI JOIN repeated USING (row_key) JOIN incoming b "
+        "ON a.row_key = b.row_key AND a._pos < b._pos "
         "WHERE " + " OR ".join(f'a."{c}" IS DISTINCT FROM b."{c}"' for c in VALUE_COLUMNS)
         + " ORDER BY b._pos, a._pos LIMIT 1"
     ).fetchone()
     if clash is None:
-        return
-    first, second, key = clash[:3]
+        return True
+    first, second, key = _label(clash[0], places), _label(clash[1], places), clash[2]
     field, mine, theirs = next((c, clash[4 + 2 * n], clash[3 + 2 * n])
                                for n, c in enumerate(VALUE_COLUMNS)
                                if clash[3 + 2 * n] != clash[4 + 2 * n])
@@ -365,18 +386,19 @@ def _delete_runs(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> int:
     return int(removed)
 
 
-def _check_against_store(con: duckdb.DuckDBPyConnection, origin: str) -> None:
+def _check_against_store(con: duckdb.DuckDBPyConnection, origin: str, places: list[str]
+                         ) -> None:
     """Staged rows whose key is stored with other values: an InputError naming the import
     that stored them."""
     clash = con.execute(
-        "SELECT i._label, i.row_key, m.origin, "
+        f"SELECT {_label_sql('i')}, i.row_key, m.origin, "
         + ", ".join(f'i."{c}", r."{c}"' for c in VALUE_COLUMNS)
         + " FROM incoming i JOIN results r USING (row_key) LEFT JOIN imports m "
         f"ON m.content_hash = r.import_hash WHERE {_DIFFERS} ORDER BY i._pos LIMIT 1"
     ).fetchone()
     if clash is None:
         return
-    label, key, stored_by = clash[:3]
+    label, key, stored_by = _label(clash[0], places), clash[1], clash[2]
     field, mine, theirs = next((c, clash[3 + 2 * n], clash[4 + 2 * n])
                                for n, c in enumerate(VALUE_COLUMNS)
                                if clash[3 + 2 * n] != clash[4 + 2 * n])
@@ -385,6 +407,14 @@ def _check_against_store(con: duckdb.DuckDBPyConnection, origin: str) -> None:
                      f"{_short(mine)} here but {_short(theirs)} from {stored_by} "
                      "(to correct that run, import it again with --replace)",
                      path=origin, field=field)
+
+
+def _label_sql(alias: str) -> str:
+    return f"struct_pack(p := {alias}._part, n := {alias}._num)"
+
+
+def _label(place: dict, places: list[str]) -> str:
+    return f"{places[place['p']]} {place['n']}"
 
 
 def _short(v: object) -> str:

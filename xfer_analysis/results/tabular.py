@@ -10,21 +10,23 @@ In a plain CSV an empty value is an error.
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from xfer_analysis.errors import InputError
 from xfer_analysis.results._records import (
+    ValueScale,
     apply_run_meta,
     check_keys,
     no_rows,
-    normalise_values,
     parse_json,
+    records_frame,
     to_table,
 )
 from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, REQUIRED
+from xfer_analysis.results.validation import validate, validate_rows
 
 GRID_REQUIRED: tuple[str, ...] = (
     "base_model", "intermediate", "target_task", "language", "split", "metric", "value",
@@ -46,38 +48,104 @@ def _text(path: Path) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start})", path=str(path)) from None
 
 
-def _csv_records(path: Path) -> tuple[list[str], list[dict]]:
-    text = _text(path)
-    if "\x00" in text:
-        raise InputError("contains NUL bytes; not a CSV text file", path=str(path))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    limit = csv.field_size_limit(CSV_FIELD_LIMIT)  # a long note is valid; the file size bounds it
-    try:
-        header = next(reader, None)
+class _CsvFile:
+    """A CSV file read row by row (never whole into memory): its checked header, then batches
+    of (file line numbers, rows), blank rows skipped, every problem an InputError."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._handle = path.open(encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+        self._reader = csv.reader(self._handle, strict=True)
+        self._limit = csv.field_size_limit(CSV_FIELD_LIMIT)  # a long note is valid
+        try:
+            header = self._next()
+        except BaseException:
+            self.close()
+            raise
         if not header or all(not h.strip() for h in header):
+            self.close()
             raise InputError("empty file: no header line", path=str(path), line=1)
-        header = [h.strip() for h in header]
-        dupes = sorted({h for h in header if header.count(h) > 1})
+        self.header = [h.strip() for h in header]
+        dupes = sorted({h for h in self.header if self.header.count(h) > 1})
         if dupes:
+            self.close()
             raise InputError(f"duplicate column(s) {', '.join(dupes)}", path=str(path), line=1)
-        records = []
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
+
+    def _next(self) -> list[str] | None:
+        try:
+            return next(self._reader, None)
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path=str(self.path),
+                             line=self._reader.line_num) from None
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8 text", path=str(self.path),
+                             line=self._reader.line_num + 1) from None
+
+    def batches(self, size: int | None) -> Iterator[tuple[list[int], list[list[str]]]]:
+        """(lines, rows) of up to `size` rows at a time (None: all rows in one batch)."""
+        width = len(self.header)
+        lines: list[int] = []
+        rows: list[list[str]] = []
+        reader = self._reader
+        while (row := self._next()) is not None:
+            if not "".join(row).strip():  # a blank row (or a row of blank cells)
                 continue
-            if len(row) != len(header):
-                raise InputError(
-                    f"{len(row)} fields, but the header has {len(header)}",
-                    path=str(path), line=line,
-                )
-            rec: dict = dict(zip(header, row, strict=True))
-            rec[LINE_COLUMN] = line
-            records.append(rec)
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", path=str(path), line=reader.line_num) from None
-    finally:
-        csv.field_size_limit(limit)
-    return header, records
+            if len(row) != width:
+                raise InputError(f"{len(row)} fields, but the header has {width}",
+                                 path=str(self.path), line=reader.line_num)
+            lines.append(reader.line_num)
+            rows.append(row)
+            if size is not None and len(rows) >= size:
+                yield lines, rows
+                lines, rows = [], []
+        if rows:
+            yield lines, rows
+
+    def close(self) -> None:
+        csv.field_size_limit(self._limit)
+        self._handle.close()
+
+    def __enter__(self) -> _CsvFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _batch_table(header: list[str], lines: list[int], rows: list[list[str]], path: Path,
+                 run_meta: dict, values: ValueScale) -> tuple[pd.DataFrame, list[int]]:
+    """One batch of CSV rows validated: the table and the file line of each of its rows."""
+    # every row has the header's width; decoded UTF-8 holds no lone surrogate, so the cells
+    # can live in Arrow-backed text columns (factorised and parsed in C by `validate`)
+    columns = map(list, zip(*rows, strict=True))
+    frame = pd.DataFrame({name: pd.Series(column, dtype="str")
+                          for name, column in zip(header, columns, strict=True)})
+    frame[LINE_COLUMN] = lines
+    apply_run_meta(frame, run_meta, str(path))
+    values.apply(frame)
+    table, kept = validate_rows(frame, origin=str(path))
+    return table, [lines[i] for i in kept]
+
+
+def iter_csv(path: Path, scale: str | None = None, *, batch_rows: int | None = None,
+             **run_meta: object) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    """A results-schema CSV as validated batches of up to `batch_rows` rows (None: one batch),
+    each with the file line of every row. Records repeated across batches are left to the
+    caller (the store checks them by key); the scale of the whole file is checked last."""
+    with _CsvFile(path) as csv_file:
+        _check_header(csv_file.header, tuple(c for c in REQUIRED if c not in run_meta),
+                      COLUMNS, path)
+        values = ValueScale(scale, str(path))
+        empty = True
+        for lines, rows in csv_file.batches(batch_rows):
+            empty = False
+            yield _batch_table(csv_file.header, lines, rows, path, dict(run_meta), values)
+        if empty:
+            raise no_rows(str(path))
+        values.finish()
 
 
 def _check_header(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...],
@@ -100,30 +168,41 @@ def is_grid_header(header: list[str]) -> bool:
 
 def read_csv(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:
     """A CSV in the results schema (at least the required columns)."""
-    header, records = _csv_records(path)
-    _check_header(header, tuple(c for c in REQUIRED if c not in run_meta), COLUMNS, path)
-    return _finish(records, path, scale, run_meta)
+    ((table, _),) = iter_csv(path, scale, **run_meta)
+    return table
 
 
 def read_grid(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:
     """A grid CSV typed from a paper table; rows with an empty value are skipped and counted."""
-    header, records = _csv_records(path)
-    _check_header(header, GRID_REQUIRED, GRID_REQUIRED + GRID_OPTIONAL, path)
-    if not records:
+    with _CsvFile(path) as csv_file:
+        _check_header(csv_file.header, GRID_REQUIRED, GRID_REQUIRED + GRID_OPTIONAL, path)
+        ((lines, rows),) = list(csv_file.batches(None)) or [([], [])]
+    if not rows:
         raise no_rows(str(path))
-    filled = [r for r in records if r["value"].strip()]
-    skipped = len(records) - len(filled)
+    at = csv_file.header.index("value")
+    filled = [i for i, row in enumerate(rows) if row[at].strip()]
     run_meta = {"source": f"grid:{path.name}", "run_id": f"grid:{path.name}", **run_meta}
-    df = _finish(filled, path, scale, run_meta, allow_empty=True)
-    df.attrs["skipped_empty"] = skipped
+    if filled:
+        values = ValueScale(scale, str(path))
+        df, _ = _batch_table(csv_file.header, [lines[i] for i in filled],
+                             [rows[i] for i in filled], path, run_meta, values)
+        values.finish()
+    else:
+        df = to_table([], str(path), allow_empty=True)
+    df.attrs["skipped_empty"] = len(rows) - len(filled)
     return df
 
 
-def _finish(records: list[dict], path: Path, scale: str | None, run_meta: dict, *,
-            allow_empty: bool = False) -> pd.DataFrame:
-    apply_run_meta(records, run_meta, str(path))
-    normalise_values(records, scale, str(path))
-    return to_table(records, str(path), allow_empty=allow_empty)
+def _finish(records: list[dict], path: Path, scale: str | None, run_meta: dict
+            ) -> pd.DataFrame:
+    if not records:
+        raise no_rows(str(path))
+    frame = records_frame(records)
+    apply_run_meta(frame, run_meta, str(path))
+    values = ValueScale(scale, str(path))
+    values.apply(frame)
+    values.finish()
+    return validate(frame, origin=str(path))
 
 
 def read_parquet(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:

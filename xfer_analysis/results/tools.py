@@ -27,7 +27,7 @@ import yaml
 
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
-from xfer_analysis.results._records import apply_run_meta, parse_json, to_table
+from xfer_analysis.results._records import parse_json, to_table
 from xfer_analysis.results.scale import parse_scale, to_percent
 from xfer_analysis.results.schema import RECORD_COLUMN
 
@@ -130,8 +130,7 @@ def read_jiant(path: Path, scale: str | None = None, **run_meta: object) -> pd.D
                             "value": pct, RECORD_COLUMN: f"{name}.{key}"})
     if not records:
         raise InputError("no XTREME task_lang scores found", path=str(path))
-    apply_run_meta(records, run_meta, str(path))
-    df = to_table(records, str(path))
+    df = to_table(records, str(path), run_meta=run_meta)
     df.attrs.update(skipped=skipped, ignored_metrics=ignored)
     return df
 
@@ -213,7 +212,6 @@ def read_hf(path: Path, scale: str | None = None, **run_meta: object) -> pd.Data
                          "eval_/test_/predict_ prefix", path=str(path))
     meta.pop("split", None)
     meta = {"run_id": f"hf:{path.parent.name}", "source": "hf-trainer", **meta}
-    apply_run_meta(records, meta, str(path))
-    df = to_table(records, str(path))
+    df = to_table(records, str(path), run_meta=meta)
     df.attrs["ignored_metrics"] = ignored
     return df
