@@ -29,7 +29,7 @@ from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
 from xfer_analysis.results._records import parse_json, to_table
 from xfer_analysis.results.scale import parse_scale, to_percent
-from xfer_analysis.results.schema import RECORD_COLUMN
+from xfer_analysis.results.schema import RECORD_COLUMN, parse_number
 
 
 def _load_json(path: Path) -> object:
@@ -42,6 +42,15 @@ def _load_json(path: Path) -> object:
 
 def _is_number(v: object) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _finite(value: int | float, record: str, key: str, path: Path) -> float:
+    """A JSON number as a finite float; InputError for one too large (a 309-digit integer)."""
+    try:
+        return parse_number(value)
+    except (ValueError, OverflowError) as exc:
+        raise InputError(f"record {record!r}: {key} is not a usable number ({exc})",
+                         path=str(path), field=str(key)) from None
 
 
 def _metric_of(key: str, metrics: tuple[str, ...]) -> str | None:
@@ -124,7 +133,7 @@ def read_jiant(path: Path, scale: str | None = None, **run_meta: object) -> pd.D
                 raise InputError(f"record {name!r}: {key} = {value!r} is not a number",
                                  path=str(path), field=key)
             convention = forced or ("0-100" if target.category == "qa" else "0-1")
-            pct = to_percent(float(value), convention, path=str(path), field=key,
+            pct = to_percent(_finite(value, name, key, path), convention, path=str(path), field=key,
                              record=f"{name}.{key}", declared=forced is not None)
             records.append({"target_task": task, "language": lang, "metric": metric,
                             "value": pct, RECORD_COLUMN: f"{name}.{key}"})
@@ -203,7 +212,8 @@ def read_hf(path: Path, scale: str | None = None, **run_meta: object) -> pd.Data
             raise InputError(f"{key} = {value!r} is not a number", path=str(path), field=str(key))
         qa_scale = target.category == "qa" and metric in ("exact_match", "f1")
         convention = forced or ("0-100" if qa_scale else "0-1")
-        pct = to_percent(float(value), convention, path=str(path), field=str(key),
+        pct = to_percent(_finite(value, key, key, path), convention, path=str(path),
+                         field=str(key),
                          record=str(key), declared=forced is not None)
         split = meta.get("split") or _PREFIX_SPLIT[prefix]
         records.append({"metric": metric, "value": pct, "split": split, RECORD_COLUMN: str(key)})
