@@ -36,13 +36,23 @@ def published_dir() -> Path:
     return data_dir() / "published"
 
 
+_READ: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}
+"""Shipped CSVs already read, by path, with the (mtime, size) they were read at."""
+
+
 def _shipped_csv(name: str, what: str, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """One CSV of data/published as text cells; InputError if unreadable or its header is off."""
+    """One CSV of data/published as text cells (a copy), read from disk once per process and
+    again only when the file changes; InputError if unreadable or its header is off."""
     path = published_dir() / name
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = _READ.get(path)
+        if cached is None or cached[0] != stamp:
+            _READ[path] = (stamp, pd.read_csv(path, dtype=str, keep_default_na=False))
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {exc}", path=str(path)) from None
+    df = _READ[path][1].copy()
     if columns is not None and tuple(df.columns) != columns:
         raise InputError(f"expected columns {', '.join(columns)}", path=str(path), line=1)
     return df
