@@ -112,38 +112,18 @@ def test_run_finds_a_shipped_grid_from_any_folder(tmp_path, monkeypatch) -> None
     assert config_path("elsewhere/grid.yaml") == Path("elsewhere/grid.yaml")
 
 
-def test_import_validates_each_file_once_and_load_reads_shipped_csvs_once(
-        tmp_path, monkeypatch) -> None:
-    """Every import validated twice (read, then Store.add) and one load() read the shipped
-    CSVs six times."""
+def test_load_reads_the_shipped_csvs_once(monkeypatch) -> None:
+    """One load() read the shipped CSVs six times (sources.csv three times)."""
     import importlib
 
-    import xfer_analysis.results.validation as validation
-
     shipped = importlib.import_module("xfer_analysis.results.published")
-
-    calls = []
-    real = validation.validate_rows
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    for module in ("validation", "store"):
-        monkeypatch.setattr(importlib.import_module(f"xfer_analysis.results.{module}"),
-                            "validate_rows", counting)
-    paths = []
-    for name in ("a", "b"):
-        paths.append(tmp_path / f"{name}.csv")
-        _rows(name).to_csv(paths[-1], index=False)
-    assert main(["import", *map(str, paths), "--store", str(tmp_path / "s.duckdb")]) == 0
-    assert len(calls) == len(paths)
-
     reads = []
     real_read = pd.read_csv
-    monkeypatch.setattr(pd, "read_csv", lambda path, *a, **k: reads.append(Path(path).name)
+    monkeypatch.setattr(pd, "read_csv", lambda path, *a, **k: reads.append(Path(path))
                         or real_read(path, *a, **k))
     monkeypatch.setattr(shipped, "_READ", {})
     results.load()
     results.load()
-    assert sorted(reads) == ["model_params.csv", "published.csv", "sources.csv"]
+    folder = shipped.published_dir()
+    assert sorted(p.name for p in reads if p.parent == folder) == [
+        "model_params.csv", "published.csv", "sources.csv"]
