@@ -3,6 +3,7 @@ one function here (or by the research-question and claim analyses it re-exports)
 question never has two answers. Callers only load, call and show.
 """
 
+from xfer_analysis.claims.on_model import claims_on_model
 from xfer_analysis.questions import (
     QUESTIONS,
     Answer,
@@ -56,6 +57,7 @@ __all__ = [
     "budget_label",
     "budget_labels",
     "claim_verdicts",
+    "claims_on_model",
     "claims_summary",
     "column_values",
     "diversity_vs_gain",
