@@ -1,4 +1,4 @@
-"""Diminishing returns (research question a): gain vs number of intermediate tasks and vs
+"""Diminishing returns: research question (a), gain vs number of intermediate tasks and vs
 training examples, fitted curves with intervals, the matched-budget comparison and the
 best-of-k selection curve: the same answer the question's notebook prints."""
 

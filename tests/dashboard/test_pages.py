@@ -195,3 +195,23 @@ def test_claims_decided_by_several_sources_show_each_measured_value(published_on
                 assert ", ".join(sv.sources) in measured
     labels = [e.label for e in at.expander] + list(summary["status"])
     assert all(label.isascii() for label in labels)
+
+
+def test_a_new_page_file_is_a_page_without_touching_the_app(published_only, tmp_path) -> None:
+    """Adding a dashboard page needs only its file in dashboard/views/ (and a view function
+    in xfer_analysis.views when it computes something new)."""
+    import shutil
+
+    from dashboard_helpers import APP
+    from streamlit.testing.v1 import AppTest
+
+    copy = tmp_path / "dashboard"
+    shutil.copytree(APP.parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "views" / "zz_new.py").write_text(
+        '"""New page: a page added as one file."""\n\nimport streamlit as st\n\n'
+        'st.title("A new page")\n', encoding="utf-8")
+    at = AppTest.from_file(str(copy / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    at.switch_page("views/zz_new.py").run()
+    assert not at.exception and at.title[0].value == "A new page"
