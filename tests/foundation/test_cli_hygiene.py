@@ -127,3 +127,14 @@ def test_load_reads_the_shipped_csvs_once(monkeypatch) -> None:
     folder = shipped.published_dir()
     assert sorted(p.name for p in reads if p.parent == folder) == [
         "model_params.csv", "published.csv", "sources.csv"]
+
+
+def test_an_unknown_executor_is_refused_before_any_cell_runs(tmp_path, capsys) -> None:
+    """Executors are one registry (`train.executors.EXECUTORS`): the CLI takes any name in it."""
+    pytest.importorskip("torch")
+    code = main(["run", str(ROOT / "configs" / "smoke.yaml"), "--executor", "slurm",
+                 "--store", str(tmp_path / "s.duckdb"), "--no-progress"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "slurm" in err and "local" in err and "ray" in err
+    assert not (tmp_path / "s.duckdb").exists() or len(results.Store(tmp_path / "s.duckdb")) == 0

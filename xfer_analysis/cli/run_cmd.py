@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("config", help="grid YAML file; configs/NAME.yaml also finds the grids "
                    "shipped with the package (e.g. configs/smoke.yaml from any folder)")
     p.add_argument("--store", help="store file (default: $XFER_STORE or the user data dir)")
-    p.add_argument("--executor", choices=("local", "ray"), default="local")
+    p.add_argument("--executor", default="local",
+                   help="local (default) or ray; any name in train.executors.EXECUTORS")
     p.add_argument("--dry-run", action="store_true", help="print the cells and their state")
     p.add_argument("--data-dir", help="local dataset directory (overrides the grid's data_dir)")
     p.add_argument("--work-dir", help="checkpoint directory (default: $XFER_WORK/<grid name>)")

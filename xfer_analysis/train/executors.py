@@ -50,3 +50,8 @@ def run_ray(grid: Grid, cells: list[Cell], ctx: RunContext, write: Write) -> Non
         except ray.exceptions.RayError as exc:
             raise XferError(f"cell {cell.id} failed after {grid.retries} retries: {exc}") from exc
         write(cell, outcome)
+
+
+EXECUTORS: dict[str, Callable[[Grid, list[Cell], RunContext, Write], None]] = {
+    "local": run_local, "ray": run_ray}
+"""Executor name -> function (`xfer run --executor NAME`); a new executor is one entry here."""

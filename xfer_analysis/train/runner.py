@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from xfer_analysis import __version__, tasks
+from xfer_analysis.errors import UnknownNameError
 from xfer_analysis.results.ledger import append_to_ledger, ledger_run_ids
 from xfer_analysis.train.grid import Cell, Grid
 from xfer_analysis.train.stages import RunContext
@@ -136,8 +137,10 @@ def provenance(grid: Grid) -> dict:
 def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
              log=print) -> dict[str, int]:
     """Run every pending cell of `grid` and store its rows; returns counts of done/ran/rows."""
-    from xfer_analysis.train.executors import run_local, run_ray
+    from xfer_analysis.train.executors import EXECUTORS
 
+    if executor not in EXECUTORS:
+        raise UnknownNameError("executor", executor, sorted(EXECUTORS))
     finished = done_cells(store, grid.cells, grid.ledger)
     pending = [c for c in grid.cells if c.id not in finished]
     log(f"{grid.name}: {len(grid.cells)} cells, {len(finished)} done, {len(pending)} to run")
@@ -159,7 +162,6 @@ def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
         log(f"  {cell.id} {cell.base.name} {cell.intermediate_label} {cell.target} "
             f"seed={cell.seed}: {n} rows, {outcome['seconds']:.0f} s")
 
-    runner = run_ray if executor == "ray" else run_local
-    runner(grid, pending, ctx, write)
+    EXECUTORS[executor](grid, pending, ctx, write)
     return {"cells": len(grid.cells), "skipped": len(finished), "ran": len(pending),
             "rows": added}
