@@ -52,3 +52,33 @@ def paper_grid(**overrides: float) -> pd.DataFrame:
     effects = {t: 1.0 for t in (*tasks.PAPER_TASKS, tasks.MULTITASK_ALL)}
     effects.update({tasks.canonical_intermediate(k): v for k, v in overrides.items()})
     return grid(effects)
+
+
+def noisy_grid(effects: dict[str, float], rng, *, seeds: tuple[int, ...] = (1, 2, 3, 4, 5),
+               per_target: dict[tuple[str, str], float] | None = None, sd_stage1: float = 0.5,
+               sd_run: float = 0.5, sd_language: float = 1.0, n_langs: int = 4,
+               source: str = "synthetic") -> pd.DataFrame:
+    """Like `grid`, with the noise of real runs: a stage-1 seed effect shared by every target
+    and language of one (intermediate, seed) run, a target-training effect per (treatment,
+    target, seed) and language-level evaluation noise. The true gain of an intermediate on a
+    target is its effect exactly (noise has mean 0 over runs)."""
+    per_target = per_target or {}
+    rows = []
+    names = ["none", *effects]
+    stage1 = {(n, s): rng.normal(0, sd_stage1) for n in effects for s in seeds}
+    for name, target, seed in itertools.product(names, tasks.targets("xtreme"), seeds):
+        gain = 0.0 if name == "none" else per_target.get((name, target.name), effects[name])
+        run_effect = (stage1.get((name, seed), 0.0) + rng.normal(0, sd_run))
+        run = f"{name}-{target.name}-{seed}"
+        metrics = ("exact_match", "f1") if target.score_metric == "em_f1_mean" else (
+            target.score_metric,)
+        for i, lang in enumerate(target.languages_for("xtreme")[:n_langs]):
+            noise = rng.normal(0, sd_language)
+            for j, metric in enumerate(metrics):
+                base = 40.0 + 5 * i + 3 * j
+                rows.append(_row(run, name, target.name, lang, "dev", metric,
+                                 base + gain + run_effect + noise, seed, source=source))
+    df = pd.DataFrame(rows)
+    df["intermediate_examples"] = df["intermediate_examples"].astype("Int64")
+    df["seed"] = df["seed"].astype("Int64")
+    return df

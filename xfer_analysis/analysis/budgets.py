@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pandas as pd
 
 from xfer_analysis.analysis.lookup import intermediate_descriptors
@@ -47,3 +50,26 @@ def example_points(per_intermediate: pd.DataFrame, intermediate: str) -> pd.Data
         "examples": [total_examples(intermediate, e) for e in frame["intermediate_examples"]],
         "gain": frame["gain"].astype(float),
     }).reset_index(drop=True)
+
+
+def _note_says_full(note: object) -> bool:
+    """Whether a runner row's note (JSON with the cell config) records stage-1 size `full`."""
+    try:
+        cell = json.loads(str(note))
+    except ValueError:
+        return False
+    stage1 = (cell.get("config") or {}).get("stage1") if isinstance(cell, dict) else None
+    return isinstance(stage1, dict) and "size" in stage1 and stage1["size"] is None
+
+
+def full_size(frame: pd.DataFrame) -> np.ndarray:
+    """Mask of rows trained on the whole intermediate-task data: `intermediate_examples` is
+    empty, or the row is a runner row whose cell config records size `full` (the runner writes
+    the number of examples it used even at full size)."""
+    examples = frame["intermediate_examples"]
+    full = examples.isna().to_numpy()
+    if "note" in frame.columns and not full.all():
+        notes = frame["note"].astype(str)
+        verdict = {n: _note_says_full(n) for n in notes[~full].unique()}
+        full |= notes.map(verdict).fillna(False).to_numpy(dtype=bool)
+    return full

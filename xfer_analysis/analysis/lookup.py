@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
+import yaml
 
-from xfer_analysis.errors import UnknownNameError
+from xfer_analysis.errors import InputError, UnknownNameError
+from xfer_analysis.resources import shipped
 
 QA_SCORE_METRIC = "em_f1_mean"
 
@@ -84,3 +87,43 @@ def aggregate_definition(name: str) -> tuple[tuple[str, ...], str]:
     """Member tasks of an aggregate score and how it averages (`mean_tasks`/`mean_categories`)."""
     agg = _tasks().aggregate(name)
     return tuple(agg.tasks), agg.how
+
+
+ROLES = ("dev", "test")
+DECIDING_GRID = "phang2020.yaml"
+"""The shipped grid whose `target_splits` state, until the task records carry them, which split
+serves as dev for the targets that have no dev split on the hub."""
+
+
+@lru_cache(maxsize=1)
+def _grid_target_splits() -> dict[str, str]:
+    """`target_splits` of the shipped paper grid (target -> split that serves as dev)."""
+    path = shipped("configs") / DECIDING_GRID
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read the split of each target: {exc}", path=str(path),
+                         field="target_splits") from exc
+    return {_tasks().target(t).name: str(s) for t, s in (raw.get("target_splits") or {}).items()}
+
+
+def role_split(target_task: str, role: str) -> str:
+    """The split that serves as `role` ("dev" or "test") for a target: the task record's
+    `<role>_split` where the record states one, else (dev) the shipped paper grid's
+    `target_splits` (XQuAD, TyDiQA-GoldP and Tatoeba have no dev split: test serves), else the
+    role's own name. The one place claims and questions learn it."""
+    if role not in ROLES:
+        raise InputError(f"role must be one of {ROLES}, not {role!r}", field="split")
+    record = _tasks().target(target_task)
+    stated = getattr(record, f"{role}_split", None)
+    if stated:
+        return str(stated)
+    if role == "dev":
+        return _grid_target_splits().get(record.name, role)
+    return role
+
+
+def role_splits(target_task: str, role: str) -> tuple[str, ...]:
+    """Splits whose rows may serve as `role` for a target: `role_split` first, then rows a
+    source itself labels `role` (a typed paper table that calls its XQuAD column dev)."""
+    return tuple(dict.fromkeys((role_split(target_task, role), role)))

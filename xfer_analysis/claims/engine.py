@@ -5,25 +5,37 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 
 import pandas as pd
 
+from xfer_analysis.analysis.budgets import full_size
 from xfer_analysis.analysis.frame import KEY_COLUMNS, current_rows, key_text
 from xfer_analysis.analysis.gains import score_rows
+from xfer_analysis.analysis.lookup import role_splits
 from xfer_analysis.analysis.scores import with_task_scores
 from xfer_analysis.claims.catalogue import CLAIMS
 from xfer_analysis.claims.decide import decide
 from xfer_analysis.claims.model import (
     CONTRADICTED,
+    DECISIVE,
     DISAGREE,
+    INDICATIVE_CONTRADICTED,
+    INDICATIVE_SUPPORTED,
     INSUFFICIENT,
     SUPPORTED,
+    UNDECIDED,
     Claim,
     Measurement,
     SourceVerdict,
     Verdict,
 )
-from xfer_analysis.claims.quantities import measure, treatments, variant_label
+from xfer_analysis.claims.quantities import (
+    measure,
+    printed_precision,
+    treatments,
+    variant_label,
+)
 from xfer_analysis.errors import UnknownNameError
 
 _VALUE_KEYS = [c for c in KEY_COLUMNS if c not in ("run_id", "source")]
@@ -43,18 +55,27 @@ def _targets(c: Claim) -> list[str]:
     return [*c.quantity.targets, *c.quantity.other_targets]
 
 
-def _select(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
-    """Task-score rows of the claim's model, split and setting, full intermediate data, not
-    superseded; translated-data rows relabelled as their own treatment for variant claims."""
+def _rows(results: pd.DataFrame, c: Claim) -> pd.DataFrame:
+    """Rows of the claim's model, setting and targets, on the split that serves as the claim's
+    role (dev/test) for each target (`analysis.lookup.role_split`), at full intermediate size
+    (`analysis.budgets.full_size`), not superseded."""
     df = current_rows(results)
-    df = df[(df["base_model"].astype(str) == c.needs.base_model)
-            & (df["split"].astype(str) == c.needs.split)
-            & (df["setting"].astype(str) == c.needs.setting)
-            & df["intermediate_examples"].isna()
-            & df["target_task"].astype(str).isin(_targets(c))]
-    if df.empty:
-        return df
-    df = score_rows(with_task_scores(df))
+    targets = _targets(c)
+    pairs = {(t, s) for t in targets for s in role_splits(t, c.needs.split)}
+    wanted = pd.Series(list(zip(df["target_task"].astype(str), df["split"].astype(str),
+                                strict=True)), index=df.index).isin(pairs)
+    df = df[(df["base_model"].astype(str) == c.needs.base_model).to_numpy()
+            & wanted.to_numpy()
+            & (df["setting"].astype(str) == c.needs.setting).to_numpy()]
+    return df[full_size(df)] if len(df) else df
+
+
+def _select(rows: pd.DataFrame, c: Claim) -> pd.DataFrame:
+    """The task-score rows (QA: mean of EM and F1) of `_rows`; translated-data rows relabelled
+    as their own treatment for variant claims."""
+    if rows.empty:
+        return rows
+    df = score_rows(with_task_scores(rows))
     data = df["intermediate_data"].astype(str)
     translated = data == "translated"
     if c.quantity.variant == "translated":
@@ -83,52 +104,62 @@ def _dedupe(frame: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
 
 
 def _evidence_sets(sel: pd.DataFrame, c: Claim) -> list[pd.DataFrame]:
-    """One frame per treatment source when sources give the same treatment cell different
-    values (never averaged), each with its own baseline rows where it has them; otherwise one
-    frame. Duplicates that agree keep one row."""
+    """One frame per treatment source (sources are never blended, seed or no seed), each with
+    its own baseline rows where it has them, else the closest source's; duplicates that agree
+    keep one row."""
     if sel.empty:
         return [sel]
     is_treat = sel["intermediate"].astype(str).isin(treatments(c.quantity))
-    treat = _dedupe(sel[is_treat])
-    if not pd.DataFrame({k: key_text(treat[k]) for k in _VALUE_KEYS}).duplicated().any():
+    sources = sorted(sel.loc[is_treat, "source"].astype(str).unique())
+    if len(sources) <= 1:
         return [_dedupe(sel)]
     base = sel[~is_treat]
     base_keys = pd.Series(list(zip(*(key_text(base[k]) for k in _VALUE_KEYS), strict=True)),
                           index=base.index)
     out = []
-    for source in sorted(treat["source"].astype(str).unique()):
+    for source in sources:
         affinity = _affinity(base["source"], source)
         keep = affinity == affinity.groupby(base_keys).transform("max")
         own = sel[is_treat & (sel["source"].astype(str) == source)]
-        part = pd.concat([own, base[keep]])
-        out.append(_dedupe(part, source))
+        out.append(_dedupe(pd.concat([own, base[keep]]), source))
     return out
 
 
-def _one(c: Claim, sel: pd.DataFrame) -> SourceVerdict:
-    """Verdict on one evidence set."""
+def _one(c: Claim, sel: pd.DataFrame, precision: float) -> SourceVerdict:
+    """Verdict on one evidence set (`precision`: how exactly its typed numbers were printed)."""
     m = measure(sel, c)
     if m.missing or m.value is None or (isinstance(m.value, float) and math.isnan(m.value)):
         m = Measurement(None, None, m.interval_note, m.rows_used, m.sources, m.missing,
                         m.detail)
         reason = f"{len(m.missing)} needed row group(s) missing"
         return SourceVerdict(INSUFFICIENT, m.sources, m, reason)
-    status, reason = decide(c.expectation, m.value, m.interval)
+    m = replace(m, precision=precision if m.interval is None else 0.0)
+    status, reason = decide(c.expectation, m.value, m.interval, m.precision)
     return SourceVerdict(status, m.sources, m, f"{reason} ({m.interval_note})")
 
 
+_DIRECTION = {SUPPORTED: SUPPORTED, INDICATIVE_SUPPORTED: SUPPORTED,
+              CONTRADICTED: CONTRADICTED, INDICATIVE_CONTRADICTED: CONTRADICTED}
+
+
 def _overall(per_source: list[SourceVerdict]) -> tuple[str, str]:
-    """Combined status: the decisive sets' common status, or `sources disagree`."""
-    decisive = [sv for sv in per_source if sv.status in (SUPPORTED, CONTRADICTED)]
+    """Combined status: the decisive sets' common direction (indicative unless every one of
+    them rests on an interval), `sources disagree` when directions differ, else undecided or
+    insufficient data."""
+    decisive = [sv for sv in per_source if sv.status in DECISIVE]
     if not decisive:
-        return INSUFFICIENT, "; ".join(dict.fromkeys(sv.reason for sv in per_source))
-    statuses = {sv.status for sv in decisive}
-    if len(statuses) > 1:
+        status = UNDECIDED if any(sv.status == UNDECIDED for sv in per_source) else INSUFFICIENT
+        return status, "; ".join(dict.fromkeys(sv.reason for sv in per_source))
+    if len({_DIRECTION[sv.status] for sv in decisive}) > 1:
         parts = [f"{sv.status} by {', '.join(sv.sources)}: {sv.reason}" for sv in decisive]
         return DISAGREE, " | ".join(parts)
+    statuses = {sv.status for sv in decisive}
+    status = statuses.pop() if len(statuses) == 1 else (
+        INDICATIVE_SUPPORTED if _DIRECTION[decisive[0].status] == SUPPORTED
+        else INDICATIVE_CONTRADICTED)
     if len(per_source) == 1:
-        return decisive[0].status, decisive[0].reason
-    return decisive[0].status, f"{len(decisive)} of {len(per_source)} source(s) decide; " + \
+        return status, decisive[0].reason
+    return status, f"{len(decisive)} of {len(per_source)} source(s) decide; " + \
         " | ".join(sv.reason for sv in decisive)
 
 
@@ -146,12 +177,14 @@ def _caveats(c: Claim, per_source: list[SourceVerdict]) -> tuple[str, ...]:
 
 def check(c: Claim, results: pd.DataFrame) -> Verdict:
     """Check one claim against a results table (the `results.load()` frame)."""
-    sel = _select(results, c)
-    per_source = [_one(c, part) for part in _evidence_sets(sel, c)]
+    rows = _rows(results, c)
+    sel = _select(rows, c)
+    precision = printed_precision(rows) if len(rows) else 0.0
+    per_source = [_one(c, part, precision) for part in _evidence_sets(sel, c)]
     status, reason = _overall(per_source)
     missing = tuple(dict.fromkeys(r for sv in per_source for r in sv.measurement.missing))
     decided_by = ""
-    if status == INSUFFICIENT:
+    if status in (INSUFFICIENT, UNDECIDED):
         decided_by = f"{c.needs.config} ({c.needs.note}; {c.needs.split} split)"
     return Verdict(c, status, reason, tuple(per_source), missing, decided_by,
                    _caveats(c, per_source))

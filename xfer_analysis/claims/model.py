@@ -7,26 +7,42 @@ from dataclasses import dataclass, field
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
+UNDECIDED = "undecided"
 INSUFFICIENT = "insufficient data"
 DISAGREE = "sources disagree"
-STATUSES = (SUPPORTED, CONTRADICTED, INSUFFICIENT, DISAGREE)
+POINT_ONLY = "point estimate only"
+INDICATIVE_SUPPORTED = f"indicative: supported ({POINT_ONLY})"
+INDICATIVE_CONTRADICTED = f"indicative: contradicted ({POINT_ONLY})"
+STATUSES = (SUPPORTED, CONTRADICTED, UNDECIDED, INDICATIVE_SUPPORTED, INDICATIVE_CONTRADICTED,
+            INSUFFICIENT, DISAGREE)
+DECISIVE = (SUPPORTED, CONTRADICTED, INDICATIVE_SUPPORTED, INDICATIVE_CONTRADICTED)
 
 BRIEF_SOURCE = "commissioning brief (unverified)"
 ABSTRACT_V2_SOURCE = "Phang et al. 2020, arXiv 2005.13013 v2 abstract (AACL 2020; verified)"
+KINDS = ("near", "above", "no_benefit")
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """What the claim expects of its quantity: a value within a tolerance, or a direction.
+    """What the claim expects of its quantity (decided by `claims.decide`, rules in
+    `claims.rules()`).
 
-    `kind` is `near` (|q - value| <= tolerance), `above` (q > value) or `at_most` (q <= value).
-    A `near` tolerance of half a unit in the last printed digit means "reproduced to the
-    precision the source printed"; `above`/`at_most` thresholds are 0 unless stated.
+    `near`: within `tolerance` of `value` (|q - value| <= tolerance); a tolerance of half a unit
+    in the last printed digit means "reproduced to the precision the source printed".
+    `above`: q > value (0 unless stated).
+    `no_benefit`: no gain of `tolerance` (the equivalence margin) or more over `value` (0): an
+    equivalence (TOST) reading of "does not benefit"; the margin is part of the claim's data.
     """
 
     kind: str
     value: float
     tolerance: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown expectation kind {self.kind!r} (one of {KINDS})")
+        if self.kind == "no_benefit" and self.tolerance <= 0:
+            raise ValueError("a no_benefit expectation needs a positive equivalence margin")
 
     def region(self) -> tuple[float, float]:
         """The accepted interval of the quantity (closed; infinite ends where open-ended)."""
@@ -34,15 +50,16 @@ class Expectation:
             return (self.value - self.tolerance, self.value + self.tolerance)
         if self.kind == "above":
             return (math.nextafter(self.value, math.inf), math.inf)
-        if self.kind == "at_most":
-            return (-math.inf, self.value)
-        raise ValueError(f"unknown expectation kind {self.kind!r}")
+        return (-math.inf, math.nextafter(self.value + self.tolerance, -math.inf))
 
     def describe(self) -> str:
-        """Human-readable form, e.g. `8.2 ± 0.05` or `> 0`."""
+        """Human-readable form, e.g. `8.2 ± 0.05`, `> 0` or `no benefit (< 0 + margin 1)`."""
         if self.kind == "near":
             return f"{self.value:g} ± {self.tolerance:g}"
-        return f"{'>' if self.kind == 'above' else '<='} {self.value:g}"
+        if self.kind == "above":
+            return f"> {self.value:g}"
+        return f"no benefit: < {self.value + self.tolerance:g} (equivalence margin " \
+               f"{self.tolerance:g})"
 
 
 @dataclass(frozen=True)
@@ -99,7 +116,10 @@ class Claim:
 
 @dataclass(frozen=True)
 class Measurement:
-    """A measured quantity on one evidence set: value, interval (or None) and what it used."""
+    """A measured quantity on one evidence set: value, interval (or None) and what it used.
+    `precision`: how far the value can lie from the exact one because its inputs were printed
+    rounded (0 for full-precision runs); `across_languages`: in how many languages the gain
+    holds (partial conjunction), where the evidence allows a count."""
 
     value: float | None
     interval: tuple[float, float] | None
@@ -108,6 +128,8 @@ class Measurement:
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()
     detail: dict[str, float] = field(default_factory=dict)
+    precision: float = 0.0
+    across_languages: str = ""
 
 
 @dataclass(frozen=True)

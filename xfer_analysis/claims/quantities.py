@@ -1,23 +1,36 @@
-"""Measure a claim's quantity on one evidence set, with the analysis layer's paired gains and
-bootstrap intervals; name the rows that are missing instead of guessing them."""
+"""Measure a claim's quantity on one evidence set with the analysis layer's paired gains and
+run-level statistics (training runs are the unit; `claims.decide.RULES` states how each
+quantity's interval is made); name the rows that are missing instead of guessing them."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from xfer_analysis import tasks
 from xfer_analysis.analysis.frame import unique_tuple
 from xfer_analysis.analysis.gains import gains_by_target, paired_gains
-from xfer_analysis.analysis.lookup import score_metric
-from xfer_analysis.analysis.uncertainty import run_interval
+from xfer_analysis.analysis.lookup import role_split, score_metric
+from xfer_analysis.analysis.uncertainty import (
+    MIN_RUNS,
+    ONE_RUN,
+    languages_holding,
+    partial_conjunction,
+    run_interval,
+    run_units,
+    t_bounds,
+    t_p_value,
+)
 from xfer_analysis.claims.model import Claim, Measurement, Quantity
 
 BASELINE = tasks.NONE
 POOLED = "pooled"
-NO_JOINT_INTERVAL = "difference of separately averaged cells: no joint interval"
+LEVEL = 0.95
+COUNT_ALPHA = 0.025
+MAX_DECIMALS = 6
 
 
 def _gains(
@@ -49,25 +62,38 @@ def _missing(sel: pd.DataFrame, claim: Claim, pairs: Sequence[tuple[str, str]],
             for name in (treatment, baseline):
                 if (name, target) not in present:
                     out.append(f"{claim.needs.base_model} | {name} | {target} | "
-                               f"{claim.needs.split} | {score_metric(target)}")
+                               f"{role_split(target, claim.needs.split)} | "
+                               f"{score_metric(target)}")
     return tuple(dict.fromkeys(out))
+
+
+def _provenance(gains: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Rows and sources behind a gains frame."""
+    if gains.empty:
+        return (), ()
+    return (unique_tuple(list(gains["row"]) + list(gains["baseline_row"])),
+            unique_tuple(list(gains["source"]) + list(gains["baseline_source"])))
 
 
 def _from_gains(gains: pd.DataFrame, missing: tuple[str, ...],
                 detail: dict[str, float] | None = None) -> Measurement:
-    """A measurement of the pooled mean gain with the analysis layer's bootstrap interval."""
+    """The pooled mean gain with its t interval over runs, and the partial-conjunction count
+    of languages in which it holds."""
+    rows, srcs = _provenance(gains)
     if gains.empty:
         return Measurement(None, None, "no paired rows", (), (), missing, detail or {})
-    rows = unique_tuple(list(gains["row"]) + list(gains["baseline_row"]))
-    srcs = unique_tuple(list(gains["source"]) + list(gains["baseline_source"]))
-    ci = run_interval(gains.assign(intermediate=POOLED))
+    pooled = gains.assign(intermediate=POOLED)
+    ci = run_interval(pooled, level=LEVEL)
     if missing:
         return Measurement(None, None, "incomplete", rows, srcs, missing,
                            {**(detail or {}), "partial_value": ci.estimate})
     interval = None if math.isnan(ci.low) else (ci.low, ci.high)
-    note = ci.note or f"{int(ci.level * 100)}% t interval over {ci.n_seeds} run(s) and " \
-                      f"{ci.n_languages} language(s)"
-    return Measurement(ci.estimate, interval, note, rows, srcs, missing, detail or {})
+    note = ci.note or f"{int(LEVEL * 100)}% t interval over {ci.n_seeds} runs " \
+                      f"({ci.n_languages} language(s) averaged within each run)"
+    holding = languages_holding(pooled)
+    across = holding.describe() if holding.n > 1 else ""
+    return Measurement(ci.estimate, interval, note, rows, srcs, missing, detail or {},
+                       across_languages=across)
 
 
 def _pooled(sel: pd.DataFrame, claim: Claim, pairs: Sequence[tuple[str, str]],
@@ -95,14 +121,26 @@ def _per_treatment(sel: pd.DataFrame, claim: Claim, names: Sequence[str],
     return means, gains, missing
 
 
-def _point(value: float, gains: pd.DataFrame, missing: tuple[str, ...],
-           detail: dict[str, float]) -> Measurement:
-    """A point measurement (no interval) from per-treatment means."""
-    if missing or gains.empty:
-        return Measurement(None, None, "incomplete", (), (), missing, detail)
-    rows = unique_tuple(list(gains["row"]) + list(gains["baseline_row"]))
-    srcs = unique_tuple(list(gains["source"]) + list(gains["baseline_source"]))
-    return Measurement(value, None, NO_JOINT_INTERVAL, rows, srcs, (), detail)
+def _runs(gains: pd.DataFrame, name: str, targets: Sequence[str] | None = None) -> pd.Series:
+    """Run-level gains (index: seed) of treatment `name`, on `targets` where given."""
+    part = gains[gains["intermediate"].astype(str) == name]
+    if targets is not None:
+        part = part[part["target_task"].astype(str).isin(list(targets))]
+    units = run_units(part)
+    return pd.Series(units.values, index=list(units.seeds), dtype=float)
+
+
+def _measured(value: float, gains: pd.DataFrame, detail: dict[str, float],
+              interval: tuple[float, float] | None, note: str) -> Measurement:
+    """A complete measurement of a derived quantity (interval None: point estimate only)."""
+    rows, srcs = _provenance(gains)
+    return Measurement(value, interval, note, rows, srcs, (), detail)
+
+
+def _incomplete(gains: pd.DataFrame, missing: tuple[str, ...], detail: dict[str, float]
+                ) -> Measurement:
+    rows, srcs = _provenance(gains)
+    return Measurement(None, None, "incomplete", rows, srcs, missing, detail)
 
 
 def _mean_gain(sel: pd.DataFrame, claim: Claim) -> Measurement:
@@ -127,50 +165,81 @@ def _benchmark_gain(sel: pd.DataFrame, claim: Claim) -> Measurement:
     return m
 
 
+def _set_margin(sel: pd.DataFrame, claim: Claim, top: Sequence[str], others: Sequence[str]
+                ) -> Measurement:
+    """Worst mean gain of `top` minus the best of `others`, with the intersection-union
+    interval over the pairwise run-level differences (lower bounds at 95%, upper bounds
+    Bonferroni-adjusted over the pairs)."""
+    q = claim.quantity
+    means, gains, missing = _per_treatment(sel, claim, (*top, *others), q.targets)
+    if missing:
+        return _incomplete(gains, missing, means)
+    value = min(means[t] for t in top) - max(means[o] for o in others)
+    pairs = [(t, o) for t in top for o in others]
+    runs = {n: _runs(gains, n) for n in (*top, *others)}
+    lows, highs = [], []
+    for t, o in pairs:
+        diff = (runs[t] - runs[o]).dropna().to_numpy()
+        if len(diff) < MIN_RUNS:
+            return _measured(value, gains, means, None, ONE_RUN)
+        shift = means[t] - means[o] - float(diff.mean())
+        lows.append(t_bounds(diff, LEVEL)[0] + shift)
+        highs.append(t_bounds(diff, 1 - (1 - LEVEL) / len(pairs))[1] + shift)
+    note = (f"intersection-union over {len(pairs)} paired differences, "
+            f"{len(diff)} runs each; upper bound Bonferroni-adjusted")
+    return _measured(value, gains, means, (min(lows), min(highs)), note)
+
+
 def _top_set_margin(sel: pd.DataFrame, claim: Claim) -> Measurement:
     q = claim.quantity
-    means, gains, missing = _per_treatment(sel, claim, (*q.intermediates, *q.others), q.targets)
-    if missing:
-        return _point(math.nan, gains, missing, means)
-    value = min(means[i] for i in q.intermediates) - max(means[o] for o in q.others)
-    return _point(value, gains, missing, means)
+    return _set_margin(sel, claim, q.intermediates, q.others)
 
 
 def _multitask_margin(sel: pd.DataFrame, claim: Claim) -> Measurement:
     q = claim.quantity
-    means, gains, missing = _per_treatment(sel, claim, (*q.intermediates, q.intermediate),
-                                           q.targets)
-    if missing:
-        return _point(math.nan, gains, missing, means)
-    best = max(q.intermediates, key=lambda i: means[i])
-    m = _pooled(sel, claim, [(q.intermediate, best)], q.targets)
-    return Measurement(m.value, m.interval, f"paired against the best single task ({best}); "
-                       + m.interval_note, m.rows_used, m.sources, m.missing, means)
+    return _set_margin(sel, claim, (q.intermediate,), q.intermediates)
 
 
 def _gain_contrast(sel: pd.DataFrame, claim: Claim) -> Measurement:
+    """Mean gain on `targets` minus on `other_targets`, averaged over the intermediates, with
+    a t interval over runs of the per-run contrast."""
     q = claim.quantity
-    inside, g1, miss1 = _pooled_means(sel, claim, q.targets)
-    outside, g2, miss2 = _pooled_means(sel, claim, q.other_targets)
+    means_in, g1, miss1 = _per_treatment(sel, claim, q.intermediates, q.targets)
+    means_out, g2, miss2 = _per_treatment(sel, claim, q.intermediates, q.other_targets)
     gains = pd.concat([g for g in (g1, g2) if not g.empty] or [pd.DataFrame()])
+    if miss1 or miss2:
+        return _incomplete(gains, miss1 + miss2, {})
+    inside = sum(means_in.values()) / len(means_in)
+    outside = sum(means_out.values()) / len(means_out)
     detail = {"gain_on_targets": inside, "gain_on_other_targets": outside}
-    return _point(inside - outside, gains, miss1 + miss2, detail)
-
-
-def _pooled_means(sel: pd.DataFrame, claim: Claim, targets: Sequence[str]
-                  ) -> tuple[float, pd.DataFrame, tuple[str, ...]]:
-    """Mean over intermediates of their mean gain on `targets`."""
-    means, gains, missing = _per_treatment(sel, claim, claim.quantity.intermediates, targets)
-    value = sum(means.values()) / len(means) if means and not missing else math.nan
-    return value, gains, missing
+    per_run = pd.concat([_runs(g1, n) - _runs(g2, n) for n in q.intermediates], axis=1)
+    diff = per_run.dropna().mean(axis=1).to_numpy()
+    if len(diff) < MIN_RUNS:
+        return _measured(inside - outside, gains, detail, None, ONE_RUN)
+    low, high = t_bounds(diff, LEVEL)
+    shift = inside - outside - float(diff.mean())
+    return _measured(inside - outside, gains, detail, (low + shift, high + shift),
+                     f"{int(LEVEL * 100)}% t interval over {len(diff)} runs of the contrast")
 
 
 def _share_positive(sel: pd.DataFrame, claim: Claim) -> Measurement:
+    """Share of intermediates with a positive mean gain; its interval counts, by partial
+    conjunction over one-sided run-level t-tests, the tasks whose gain is surely positive
+    (lower bound) and surely negative (upper bound = 1 - that share)."""
     q = claim.quantity
     means, gains, missing = _per_treatment(sel, claim, q.intermediates, q.targets)
     if missing:
-        return _point(math.nan, gains, missing, means)
-    return _point(sum(v > 0 for v in means.values()) / len(means), gains, missing, means)
+        return _incomplete(gains, missing, means)
+    n = len(q.intermediates)
+    value = sum(means[i] > 0 for i in q.intermediates) / n
+    runs = [_runs(gains, i).to_numpy() for i in q.intermediates]
+    if min(len(r) for r in runs) < MIN_RUNS:
+        return _measured(value, gains, means, None, ONE_RUN)
+    positive, _ = partial_conjunction([t_p_value(r, "greater") for r in runs], COUNT_ALPHA)
+    negative, _ = partial_conjunction([t_p_value(r, "less") for r in runs], COUNT_ALPHA)
+    note = (f"partial conjunction over {n} tasks: gain > 0 in at least {positive}, < 0 in at "
+            f"least {negative} (family-wise error {COUNT_ALPHA:g} each)")
+    return _measured(value, gains, means, (positive / n, 1 - negative / n), note)
 
 
 def variant_label(name: str, variant: str) -> str:
@@ -210,3 +279,19 @@ def treatments(q: Quantity) -> tuple[str, ...]:
         return tuple(variant_label(i, q.variant) for i in q.intermediates)
     names = (q.intermediate,) if q.intermediate else ()
     return (*names, *q.intermediates, *q.others)
+
+
+def printed_precision(rows: pd.DataFrame) -> float:
+    """How far a gain between numbers typed from a table can be from the exact one: two
+    half-units (10^-d) of the table's printed decimals d (the most any typed value needs), over
+    rows without a seed (typed numbers; runs of a seed carry full precision); 0 when every row
+    has a seed."""
+    typed = rows[rows["seed"].isna().to_numpy()]
+    if typed.empty:
+        return 0.0
+    values = typed["value"].to_numpy(dtype=float)
+    needed = np.full(len(values), MAX_DECIMALS)
+    for decimals in range(MAX_DECIMALS - 1, -1, -1):
+        scaled = values * 10.0**decimals
+        needed = np.where(np.abs(scaled - np.round(scaled)) < 1e-6, decimals, needed)
+    return float(10.0 ** -int(needed.max()))

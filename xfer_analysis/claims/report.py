@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from xfer_analysis.claims.model import INSUFFICIENT, Verdict
+from xfer_analysis.claims.model import INSUFFICIENT, UNDECIDED, Verdict
 
 TABLE_COLUMNS = ("claim", "status", "measured", "expected", "source", "detail")
 
@@ -21,6 +21,8 @@ def _measured(v: Verdict) -> str:
         text = f"{m.value:.2f}"
         if m.interval is not None:
             text += f" [{m.interval[0]:.2f}, {m.interval[1]:.2f}]"
+        elif m.precision > 0:
+            text += f" ± {m.precision:.2g} (printed precision)"
         if len(v.per_source) > 1:
             text += f" ({', '.join(sv.sources)})"
         parts.append(text)
@@ -34,9 +36,15 @@ def verdict_table(verdicts: Sequence[Verdict]) -> pd.DataFrame:
         detail = v.reason
         if v.caveats:
             detail += "; " + "; ".join(v.caveats)
+        across = [sv.measurement.across_languages for sv in v.per_source
+                  if sv.measurement.across_languages]
+        if across:
+            detail += "; across languages: " + " | ".join(across)
         if v.status == INSUFFICIENT and v.missing:
             shown = ", ".join(v.missing[:3]) + (" ..." if len(v.missing) > 3 else "")
             detail += f"; missing {len(v.missing)}: {shown}; decided by {v.decided_by}"
+        elif v.status == UNDECIDED:
+            detail += f"; more runs from {v.decided_by} would decide"
         rows.append({"claim": v.claim.id, "status": v.status, "measured": _measured(v),
                      "expected": v.claim.expectation.describe(), "source": v.claim.source,
                      "detail": detail})
@@ -66,6 +74,8 @@ def verdicts_json(verdicts: Sequence[Verdict]) -> list[dict[str, object]]:
                 "interval": None if sv.measurement.interval is None
                 else [_round(x) for x in sv.measurement.interval],
                 "interval_note": sv.measurement.interval_note,
+                "precision": _round(sv.measurement.precision),
+                "across_languages": sv.measurement.across_languages,
                 "rows_used": list(sv.measurement.rows_used),
                 "detail": {k: _round(x) for k, x in sv.measurement.detail.items()},
                 "reason": sv.reason,

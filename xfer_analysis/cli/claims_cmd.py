@@ -13,8 +13,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "claims",
         help="check the paper's claims against results (published data by default)",
         description="Check each claim of Phang et al. 2020 (and the briefs) against the "
-        "published data, a store and result files: supported, contradicted, insufficient "
-        "data (naming the missing rows), or sources disagree.",
+        "published data, a store and result files: supported, contradicted, undecided, "
+        "indicative (point estimate only), insufficient data (naming the missing rows), or "
+        "sources disagree. --explain prints the decision rules.",
     )
     p.add_argument("--results", nargs="+", default=[], metavar="PATH", type=Path,
                    help="result files to add (csv, parquet, json, jiant, hf, grid)")
@@ -23,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-published", action="store_true",
                    help="leave out the shipped published data")
     p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    p.add_argument("--explain", action="store_true",
+                   help="print the decision rules (how a measurement becomes a verdict) and exit")
     p.set_defaults(func=run)
 
 
@@ -39,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     from xfer_analysis import claims, results
     from xfer_analysis.errors import InputError
 
+    if args.explain:
+        print(claims.explain())
+        return 0
     table = results.load(args.results, store=args.store,
                          include_published=not args.no_published)
     try:

@@ -30,8 +30,12 @@ def verdict_text(verdicts: Sequence[claims.Verdict]) -> str:
             if m.value is None:
                 continue
             ci = "" if m.interval is None else f" [{m.interval[0]:.2f}, {m.interval[1]:.2f}]"
+            if m.interval is None and m.precision > 0:
+                ci = f" ± {m.precision:.2g} (printed precision)"
             lines.append(f"    {sv.status}: {m.value:.2f}{ci} ({m.interval_note}) from "
                          f"{', '.join(sv.sources)}")
+            if m.across_languages:
+                lines.append(f"    across languages: {m.across_languages}")
         for caveat in v.caveats:
             lines.append(f"    caveat: {caveat}")
         if v.status == claims.INSUFFICIENT and v.missing:
