@@ -10,6 +10,8 @@ loaded = ui.data()
 st.caption("Each verdict is computed by `xfer_analysis.claims.check_all` on the loaded table; "
            "nothing here is typed by hand. Where several sources decide a claim, each one's "
            "measured value is listed with its sources.")
+with st.expander("How a verdict is decided"):
+    st.markdown(views.decision_rules())
 verdicts = ui.compute(views.all_verdicts, loaded)
 
 statuses = sorted({v.status for v in verdicts})

@@ -64,3 +64,28 @@ def test_category_mean_of_categories():
         cats.setdefault(registry.target(t).category, []).append(rows["value"].mean())
     assert value == pytest.approx(np.mean([np.mean(v) for v in cats.values()]))
     assert isinstance(value, float) and not pd.isna(value)
+
+
+def test_benchmark_scores_never_blend_sources():
+    """Finding 1: XLM-R Large's XTREME score averaged five disagreeing sources and X-STILTs'
+    classification score counted one README twice; every source now gives its own score."""
+    df, _ = _benchmark_grid()
+    other = df.assign(source="another", value=df["value"] + 10.0,
+                      run_id=df["run_id"] + ":another")
+    twice = df.assign(source="copy", run_id=df["run_id"] + ":copy")
+    scores = aggregate_scores(pd.concat([df, other, twice], ignore_index=True), "xtreme")
+    squad = scores[scores["intermediate"] == "squad"].set_index("source")["value"]
+    assert set(squad.index) == {"synthetic", "another", "copy"}
+    assert squad["another"] == pytest.approx(squad["synthetic"] + 10.0)
+    assert squad["copy"] == pytest.approx(squad["synthetic"])
+
+
+def test_shipped_aggregates_come_from_one_source_each():
+    from xfer_analysis import results
+
+    published = results.load([], include_published=True)
+    for name in ("xtreme", "xtreme:classification"):
+        scores = aggregate_scores(published, name)
+        assert not scores["source"].str.contains(";").any()
+        keys = ["source", "base_model", "intermediate", "setting", "split"]
+        assert scores.groupby(keys).size().max() == 1

@@ -67,7 +67,7 @@ def full_size(frame: pd.DataFrame) -> np.ndarray:
     empty, or the row is a runner row whose cell config records size `full` (the runner writes
     the number of examples it used even at full size)."""
     examples = frame["intermediate_examples"]
-    full = examples.isna().to_numpy()
+    full = examples.isna().to_numpy().copy()
     if "note" in frame.columns and not full.all():
         notes = frame["note"].astype(str)
         verdict = {n: _note_says_full(n) for n in notes[~full].unique()}

@@ -9,11 +9,11 @@ import pandas as pd
 from xfer_analysis.analysis.frame import (
     AVERAGE_LANGUAGE,
     KEY_COLUMNS,
+    current_rows,
     key_codes,
     key_text,
     languages_or_average,
     require_columns,
-    unique_tuple,
 )
 from xfer_analysis.analysis.lookup import (
     QA_SCORE_METRIC,
@@ -58,16 +58,18 @@ def with_task_scores(df: pd.DataFrame) -> pd.DataFrame:
 
 def aggregate_scores(df: pd.DataFrame, name: str = "xtreme") -> pd.DataFrame:
     """Benchmark or category score rows (`target_task` = name, language `avg`, metric `score`)
-    for every system (model, intermediate, setting, split) that has all member task scores;
-    seeds are averaged per task first. Systems missing a task are listed in `missing`."""
+    for every system (model, intermediate, setting, split) of each source that has all member
+    task scores; seeds are averaged per task first. Sources are never blended: each source's
+    rows make their own score (missing tasks listed in `missing`, value NaN); superseded rows
+    are left out."""
     members, how = aggregate_definition(name)
-    scored = with_task_scores(df)
+    scored = with_task_scores(current_rows(df))
     names = scored["target_task"].astype(str)
     scored = scored[names.isin(members)]
     scored = scored[scored["metric"].astype(str) == scored["target_task"].astype(str).map(
         {t: score_metric(t) for t in members})]
-    system = ["base_model", "intermediate", "intermediate_examples", "intermediate_data",
-              "setting", "split"]
+    system = ["source", "base_model", "intermediate", "intermediate_examples",
+              "intermediate_data", "setting", "split"]
     rows = []
     for key, part in scored.groupby([key_text(scored[c]) for c in system], sort=True):
         task_scores = {}
@@ -87,10 +89,9 @@ def aggregate_scores(df: pd.DataFrame, name: str = "xtreme") -> pd.DataFrame:
         first = part.iloc[0]
         rows.append({
             "run_id": "derived:" + name + ":" + ":".join(key),
-            "source": "; ".join(unique_tuple(part["source"])),
             **{c: first[c] for c in system},
             "target_task": name, "language": AVERAGE_LANGUAGE, "metric": AGGREGATE_METRIC,
             "value": value, "seed": pd.NA, "missing": missing,
         })
-    return pd.DataFrame(rows, columns=["run_id", "source", *system, "target_task", "language",
-                                       "metric", "value", "seed", "missing"])
+    return pd.DataFrame(rows, columns=["run_id", *system, "target_task", "language", "metric",
+                                       "value", "seed", "missing"])

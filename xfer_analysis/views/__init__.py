@@ -20,7 +20,13 @@ from xfer_analysis.questions import (
     verdict_text,
 )
 from xfer_analysis.questions.budget import FULL, MIN_POINTS
-from xfer_analysis.views.claims import all_verdicts, claims_summary, evidence_table, rows_used
+from xfer_analysis.views.claims import (
+    all_verdicts,
+    claims_summary,
+    decision_rules,
+    evidence_table,
+    rows_used,
+)
 from xfer_analysis.views.filters import (
     budget_label,
     budget_labels,
@@ -59,6 +65,7 @@ __all__ = [
     "claim_verdicts",
     "claims_on_model",
     "claims_summary",
+    "decision_rules",
     "column_values",
     "diversity_vs_gain",
     "evidence_table",

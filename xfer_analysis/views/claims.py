@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from xfer_analysis.claims import Verdict, check_all, verdict_table
+from xfer_analysis.claims import Verdict, check_all, explain, verdict_table
+
+
+def decision_rules() -> str:
+    """The stated decision rules as Markdown (`claims.explain`, also `xfer claims --explain`
+    and docs/CLAIMS.md)."""
+    return explain()
 
 
 def all_verdicts(frame: pd.DataFrame) -> list[Verdict]:

@@ -9,8 +9,8 @@ import pandas as pd
 from xfer_analysis import tasks
 from xfer_analysis.analysis import aggregate_scores
 
-SYSTEM = ["base_model", "intermediate", "intermediate_examples", "intermediate_data", "setting",
-          "split"]
+SYSTEM = ["source", "base_model", "intermediate", "intermediate_examples", "intermediate_data",
+          "setting", "split"]
 
 
 def benchmark_scores(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
