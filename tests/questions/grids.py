@@ -13,7 +13,7 @@ TARGETS = {"xnli": ("en", "de", "sw"), "pawsx": ("en", "fr")}
 SETS = ("squad", "mnli+squad", "hellaswag+mnli+squad", "ccg+hellaswag+mnli+squad",
         "anli+ccg+cosmosqa+hellaswag+mnli+squad",
         "+".join(sorted(tasks.PAPER_TASKS)))
-SIZES = (2000, 4000, 8000, 16000, 32000)
+SIZES = (1000, 2000, 4000, 8000, 16000, 32000, 64000)  # configs/rq_a_tasks_vs_size.yaml
 PER_TASK_LOG = 1.5
 PER_EXAMPLE_LOG = 0.8
 

@@ -9,14 +9,25 @@ import numpy as np
 import pandas as pd
 
 from xfer_analysis.analysis.lookup import intermediate_descriptors
-from xfer_analysis.tasks import BEST_PER_TARGET, NONE
+from xfer_analysis.tasks import BEST_PER_TARGET, NONE, PAPER_TASKS
 
 
-def set_members(intermediate: str) -> tuple[str, ...]:
-    """Task names of a canonical intermediate set (`mnli+squad` -> (mnli, squad))."""
+def _parts(intermediate: str) -> tuple[str, ...]:
+    """Names joined by `+` in a canonical intermediate label (none for the baseline/system)."""
     if intermediate in (NONE, BEST_PER_TARGET):
         return ()
     return tuple(intermediate.split("+"))
+
+
+def set_members(intermediate: str) -> tuple[str, ...]:
+    """Labelled tasks of a canonical intermediate set (`mnli+squad` -> (mnli, squad)); the
+    multilingual MLM objective of a variant (`anli+mlm`) is not a task and is left out."""
+    return tuple(p for p in _parts(intermediate) if p in PAPER_TASKS)
+
+
+def variant_objectives(intermediate: str) -> tuple[str, ...]:
+    """Objectives of a set that are not labelled tasks (`anli+mlm` -> (mlm,))."""
+    return tuple(p for p in _parts(intermediate) if p not in PAPER_TASKS)
 
 
 def total_examples(intermediate: str, capped: object = pd.NA) -> float:

@@ -36,6 +36,10 @@ def _hinge(x: np.ndarray, p: np.ndarray) -> np.ndarray:
 MODELS: dict[str, Model] = {"log": _log, "power": _power, "saturating": _saturating,
                             "hinge": _hinge}
 N_PARAMS = {"log": 2, "power": 2, "saturating": 3, "hinge": 3}
+MIN_BUDGETS = max(N_PARAMS.values()) + 3
+"""Fewest distinct budgets at which every model's AICc is finite (parameters + variance + 2):
+with fewer, no model choice between all four shapes exists (a plateau cannot be told from
+a log curve)."""
 
 
 def _fit_log(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ from xfer_analysis.analysis import (
     selection_curve,
     task_count_points,
 )
+from xfer_analysis.analysis.budgets import variant_objectives
+from xfer_analysis.analysis.fits import MIN_BUDGETS, MODELS
 from xfer_analysis.errors import InputError
 from xfer_analysis.questions.answer import Answer
 from xfer_analysis.questions.gains import model_gains, per_intermediate, stilts_model
@@ -22,7 +24,7 @@ CONFIGS = {tasks.XTREME: "configs/rq_a_tasks_vs_size.yaml",
            tasks.XTREME_R: "configs/rq_a_tasks_vs_size_xtremer.yaml",
            tasks.CPU_DEMO: "configs/cpu_demo.yaml"}
 SELECTION_CONFIG = "configs/phang2020.yaml"
-MIN_POINTS = 3
+MIN_POINTS = MIN_BUDGETS
 FULL = "full"
 
 
@@ -43,7 +45,8 @@ def budget_points(per_set: pd.DataFrame) -> pd.DataFrame:
 def _fit_text(name: str, fits: CurveFits, unit: str) -> str:
     """Chosen model and its gain per doubling (with interval) at the largest budget."""
     row = fits.table[fits.table["chosen"]].iloc[0]
-    return (f"{name}: {fits.chosen} fit chosen by AICc, {row['gain_per_doubling']:.2f} points "
+    return (f"{name}: {fits.chosen} fit chosen by AICc among {', '.join(MODELS)}, "
+            f"{row['gain_per_doubling']:.2f} points "
             f"per doubling of {unit} at {fits.x.max():g} [{row['gain_per_doubling_low']:.2f}, "
             f"{row['gain_per_doubling_high']:.2f}], {len(fits.x)} points")
 
@@ -81,7 +84,8 @@ def _budget_axis(points: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit_points(x: pd.Series, y: pd.Series, n_boot: int = 200) -> CurveFits | None:
-    """`fit_curves` when there are at least MIN_POINTS distinct finite budgets, else None."""
+    """`fit_curves` when there are at least MIN_POINTS distinct finite budgets (every model's
+    AICc finite), else None: too few budgets to choose a shape."""
     finite = x.notna() & y.notna()
     x, y = x[finite], y[finite]
     if x.nunique() < MIN_POINTS:
@@ -119,10 +123,18 @@ def tasks_vs_data(df: pd.DataFrame, *, benchmark: str = tasks.XTREME,
     gains = model_gains(df, model, benchmark) if model else pd.DataFrame()
     if source is not None and len(gains):
         gains = gains[gains["source"].astype(str) == source].reset_index(drop=True)
+    notes = [f"{benchmark}, base model {model or 'none with intermediate-task rows'}"]
+    if len(gains):
+        variant = gains["intermediate"].astype(str).map(lambda s: bool(variant_objectives(s)))
+        if variant.any():
+            names = sorted(set(gains.loc[variant, "intermediate"].astype(str)))
+            notes.append(f"left out {len(names)} MLM variant(s) ({', '.join(names[:3])}"
+                         f"{' ...' if len(names) > 3 else ''}): the MLM objective is not an "
+                         "intermediate task")
+            gains = gains[~variant].reset_index(drop=True)
     frames: dict[str, pd.DataFrame] = {}
     found: list[str] = []
     missing: list[str] = []
-    notes = [f"{benchmark}, base model {model or 'none with intermediate-task rows'}"]
     points = pd.DataFrame()
     if len(gains):
         per_set = per_intermediate(gains, split)
@@ -130,18 +142,20 @@ def tasks_vs_data(df: pd.DataFrame, *, benchmark: str = tasks.XTREME,
         points = budget_points(per_set) if len(per_set) else points
     frames["points"] = points
     axes = {"tasks": (_task_axis, "n_tasks", "intermediate tasks",
-                      "intermediate sets of at least 3 sizes at one budget"),
+                      f"intermediate sets of at least {MIN_POINTS} sizes at one budget"),
             "examples": (_example_axis, "total_examples", "examples",
-                         "one intermediate task at at least 3 example counts"),
+                         f"one intermediate task at at least {MIN_POINTS} example counts"),
             "budget": (_budget_axis, "total_examples", "total examples",
-                       "a multi-task set at at least 3 total-example budgets")}
+                       f"a multi-task set at at least {MIN_POINTS} total-example budgets")}
     fits: dict[str, CurveFits] = {}
     for name, (select, x, unit, need) in axes.items():
         axis = select(points) if len(points) else points
         fit = fit_points(axis[x], axis["gain"], n_boot) if len(axis) else None
         frames[f"{name}_points"] = axis
         if fit is None:
-            missing.append(f"gain vs {unit}: {need}")
+            have = axis[x].nunique() if len(axis) else 0
+            missing.append(f"gain vs {unit}: needs more budgets ({have} distinct, "
+                           f"{MIN_POINTS} needed so that every curve's AICc is finite): {need}")
             continue
         fits[name] = fit
         frames[f"{name}_fit"] = fit.table
