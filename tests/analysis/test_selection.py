@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xfer_analysis.analysis.gains import paired_gains
-from xfer_analysis.analysis.selection import best_of_k_curve, selection_curve
+from xfer_analysis.analysis.selection import FEW_RUNS, best_of_k_curve, selection_curve
 from xfer_analysis.analysis.synthetic import synthetic_grid
 from xfer_analysis.analysis.uncertainty import ONLY_AVERAGE
 
@@ -56,6 +56,18 @@ def test_selection_on_dev_evaluated_on_test():
     assert curve["gain"].iloc[0] == pytest.approx(np.mean([0.5, 2.0, -1.0]))
     assert curve["gain"].iloc[-1] == pytest.approx(0.5)
     assert curve["eval_splits"].iloc[0] == ("test",)
+    # one training run: its languages are not replicates, so no interval
+    assert curve["ci_note"].iloc[0] == FEW_RUNS and curve["ci_low"].isna().all()
+
+
+def test_selection_interval_resamples_runs():
+    seeds = tuple(range(1, 6))
+    dev = synthetic_grid({"squad": 3.0, "mnli": 1.0}, TARGETS, splits=("dev",), seeds=seeds,
+                         noise=0.5, rng_seed=1)
+    test = synthetic_grid({"squad": 0.5, "mnli": 2.0}, TARGETS, splits=("test",), seeds=seeds,
+                          noise=0.5, rng_seed=2)
+    curve = selection_curve(paired_gains(pd.concat([dev, test], ignore_index=True)), n_boot=50)
+    assert curve["ci_note"].isna().all()
     assert (curve["ci_low"] <= curve["gain"] + 1e-9).all()
     assert (curve["gain"] <= curve["ci_high"] + 1e-9).all()
 

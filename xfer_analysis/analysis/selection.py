@@ -16,6 +16,9 @@ from xfer_analysis.analysis.uncertainty import ONLY_AVERAGE
 from xfer_analysis.errors import InputError
 
 SELECTION_COLUMNS = ("k", "gain", "ci_low", "ci_high", "ci_note", "n_targets", "eval_splits")
+MIN_BOOTSTRAP_RUNS = 5
+FEW_RUNS = (f"fewer than {MIN_BOOTSTRAP_RUNS} training runs (seeds) per target: no bootstrap "
+            "interval (runs are the unit resampled; languages are repeated measures of a run)")
 
 
 def _rank_weights(n: int) -> np.ndarray:
@@ -56,15 +59,12 @@ def _cube(part: pd.DataFrame, arms: list[str]) -> tuple[np.ndarray, bool]:
     return cube, only_average
 
 
-def _arm_means(cube: np.ndarray, seed_idx: np.ndarray | None, lang_idx: np.ndarray | None):
-    """Language mean of the seed-mean gain per arm, optionally on resampled seeds/languages."""
+def _arm_means(cube: np.ndarray, seed_idx: np.ndarray | None):
+    """Language mean of the seed-mean gain per arm, optionally on resampled seeds."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         sub = cube if seed_idx is None else cube[:, seed_idx]
-        per_lang = np.nanmean(sub, axis=1)
-        if lang_idx is not None:
-            per_lang = per_lang[:, lang_idx]
-        return np.nanmean(per_lang, axis=1)
+        return np.nanmean(np.nanmean(sub, axis=1), axis=1)
 
 
 def selection_curve(
@@ -80,10 +80,11 @@ def selection_curve(
     """Expected best-of-k gain for k = 1..n (n = arms common to all targets), averaged over
     targets, from a `paired_gains` frame of one model and one metric per target (aggregate
     targets left out). Each target selects on `select_split` and is scored on `eval_split` when
-    every arm has it, else on `select_split`. Interval: bootstrap over seeds then languages, per
-    target and split. An arm's gains on a target never mix source pairings (InputError): filter
-    to one source, or pass `by=("source",)` for one curve per source (groups without
-    `select_split` rows are left out), the `by` columns first."""
+    every arm has it, else on `select_split`. Interval: bootstrap over training runs (seeds),
+    per target and split, shown with at least MIN_BOOTSTRAP_RUNS runs. An arm's gains on a
+    target never mix source pairings (InputError): filter to one source, or pass
+    `by=("source",)` for one curve per source (groups without `select_split` rows are left out),
+    the `by` columns first."""
     gains = task_rows(gains)
     if not by:
         return _curve(gains, select_split, eval_split, n_boot, level, rng_seed)
@@ -126,7 +127,9 @@ def _curve(gains: pd.DataFrame, select_split: str, eval_split: str, n_boot: int,
         ev_cube, ev_avg = _cube(ev_rows, arms) if use_eval else (sel_cube, sel_avg)
         if sel_avg or ev_avg:
             note = ONLY_AVERAGE
-        sel_point, ev_point = _arm_means(sel_cube, None, None), _arm_means(ev_cube, None, None)
+        elif min(sel_cube.shape[1], ev_cube.shape[1]) < MIN_BOOTSTRAP_RUNS:
+            note = note or FEW_RUNS
+        sel_point, ev_point = _arm_means(sel_cube, None), _arm_means(ev_cube, None)
         points.append(best_of_k_curve(sel_point, ev_point))
         reps.append(_replicates(sel_cube, ev_cube if use_eval else None, n_boot, rng))
         targets.append(target)
@@ -145,17 +148,12 @@ def _curve(gains: pd.DataFrame, select_split: str, eval_split: str, n_boot: int,
 
 def _replicates(sel: np.ndarray, ev: np.ndarray | None, n_boot: int,
                 rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap replicates (n_boot × k) of one target's best-of-k curve."""
+    """Bootstrap replicates (n_boot × k) of one target's best-of-k curve: training runs
+    (seeds) resampled, each run's languages kept together."""
     n_arms = sel.shape[0]
     out = np.empty((n_boot, n_arms))
     for b in range(n_boot):
-        s_idx = rng.integers(0, sel.shape[1], sel.shape[1])
-        l_idx = rng.integers(0, sel.shape[2], sel.shape[2])
-        sel_b = _arm_means(sel, s_idx, l_idx)
-        if ev is None:
-            ev_b = sel_b
-        else:
-            ev_b = _arm_means(ev, rng.integers(0, ev.shape[1], ev.shape[1]),
-                              rng.integers(0, ev.shape[2], ev.shape[2]))
+        sel_b = _arm_means(sel, rng.integers(0, sel.shape[1], sel.shape[1]))
+        ev_b = sel_b if ev is None else _arm_means(ev, rng.integers(0, ev.shape[1], ev.shape[1]))
         out[b] = best_of_k_curve(sel_b, ev_b)
     return out
