@@ -108,19 +108,20 @@ def _grid_target_splits() -> dict[str, str]:
 
 
 def role_split(target_task: str, role: str) -> str:
-    """The split that serves as `role` ("dev" or "test") for a target: the task record's
-    `<role>_split` where the record states one, else (dev) the shipped paper grid's
-    `target_splits` (XQuAD, TyDiQA-GoldP and Tatoeba have no dev split: test serves), else the
+    """The split label whose rows serve as `role` ("dev" or "test") for a target: where the
+    task record's evaluation data spec (`eval_data`) has no dev split but a test split, test
+    serves as dev; a record without a spec falls back to the shipped paper grid's
+    `target_splits` (XQuAD, TyDiQA-GoldP and Tatoeba have no dev split on the hub); else the
     role's own name. The one place claims and questions learn it."""
     if role not in ROLES:
         raise InputError(f"role must be one of {ROLES}, not {role!r}", field="split")
     record = _tasks().target(target_task)
-    stated = getattr(record, f"{role}_split", None)
-    if stated:
-        return str(stated)
-    if role == "dev":
-        return _grid_target_splits().get(record.name, role)
-    return role
+    if role == "test":
+        return role
+    spec = getattr(record, "eval_data", None)
+    if spec is not None:
+        return "test" if spec.split_for("dev") is None and spec.split_for("test") else role
+    return _grid_target_splits().get(record.name, role)
 
 
 def role_splits(target_task: str, role: str) -> tuple[str, ...]:
