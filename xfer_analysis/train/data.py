@@ -1,7 +1,13 @@
 """Load a task's examples through `datasets.load_dataset`, from the hub or a local directory.
 
-Local layout (documented in `sources.py`): ``<data_dir>/<dataset>/<config|default>/<split>.jsonl``.
-When `data_dir` is given and the file exists, it wins; otherwise the hub is asked.
+Local layouts under `data_dir` (the first that exists wins; otherwise the hub is asked):
+
+- the hub repository layout, ``<dataset id>/<config>/<split>-*.parquet`` (Features kept, so
+  ClassLabel columns hold integers exactly as on the hub);
+- hand-made JSONL, ``<dataset id>/<config|default>/<split>.jsonl``.
+
+ClassLabel integers are turned into their names here, in Python, from the dataset's Features:
+`datasets.map` would cast the names straight back into integers.
 """
 
 from __future__ import annotations
@@ -14,21 +20,42 @@ from xfer_analysis.train.sources import Source
 
 
 def local_path(data_dir: str | Path, source: Source, split: str) -> Path:
-    """Where the local override of one split of `source` lives."""
+    """Where the hand-made JSONL override of one split of `source` lives."""
     return Path(data_dir) / source.dataset / (source.config or "default") / f"{split}.jsonl"
 
 
-def _decode_class_labels(ds):
-    """Replace ClassLabel integers (hub datasets) by their names, so labels are comparable."""
+def parquet_files(data_dir: str | Path, source: Source, split: str) -> list[Path]:
+    """The hub-layout parquet shards of one split of `source` under `data_dir` (maybe none)."""
+    folder = Path(data_dir) / source.dataset / (source.config or "default")
+    return sorted(folder.glob(f"{split}-*.parquet"))
+
+
+def class_label_names(features) -> dict[str, list[str]]:
+    """Column -> label names for ClassLabel and Sequence(ClassLabel) columns."""
     from datasets import ClassLabel
 
-    for col, feat in ds.features.items():
+    out = {}
+    for col, feat in features.items():
+        inner = getattr(feat, "feature", None)
         if isinstance(feat, ClassLabel):
-            ds = ds.map(lambda r, c=col, f=feat: {c: f.int2str(r[c])})
-        elif isinstance(getattr(feat, "feature", None), ClassLabel):
-            names = feat.feature.names
-            ds = ds.map(lambda r, c=col, n=names: {c: [n[i] for i in r[c]]})
-    return ds
+            out[col] = list(feat.names)
+        elif isinstance(inner, ClassLabel):
+            out[col] = list(inner.names)
+        elif isinstance(feat, list) and feat and isinstance(feat[0], ClassLabel):
+            out[col] = list(feat[0].names)
+    return out
+
+
+def _named(row: dict, names: dict[str, list[str]]) -> dict:
+    """`row` with ClassLabel integers replaced by their names (-1, unlabelled, stays -1)."""
+    out = dict(row)
+    for col, labels in names.items():
+        value = row[col]
+        if isinstance(value, list):
+            out[col] = [labels[v] if v >= 0 else v for v in value]
+        elif value is not None and value >= 0:
+            out[col] = labels[value]
+    return out
 
 
 def _load_split(source: Source, split: str, data_dir: str | Path | None):
@@ -36,6 +63,11 @@ def _load_split(source: Source, split: str, data_dir: str | Path | None):
 
     datasets.disable_progress_bars()
     if data_dir is not None:
+        shards = parquet_files(data_dir, source, split)
+        if shards:
+            ds = datasets.load_dataset("parquet", data_files=[str(p) for p in shards],
+                                       split="train")
+            return ds, shards[0].parent / f"{split}-*.parquet"
         path = local_path(data_dir, source, split)
         if path.exists():
             return datasets.load_dataset("json", data_files=str(path), split="train"), path
@@ -48,15 +80,27 @@ def _load_split(source: Source, split: str, data_dir: str | Path | None):
             f"cannot load {source.dataset}/{source.config or 'default'} split {split!r}{hint}: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
-    return _decode_class_labels(ds), f"{source.dataset}:{source.config}:{split}"
+    return ds, f"{source.dataset}:{source.config}:{split}"
 
 
 def load_examples(source: Source, data_dir: str | Path | None = None) -> list[dict]:
-    """All examples of `source` (every split it names, in order), converted to its kind."""
+    """All examples of `source` (every split it names, in order), converted to its kind.
+
+    A retrieval source with a `parallel` side gives `{"source", "target"}` pairs, row by row."""
+    if source.parallel is not None:
+        sides = load_examples(source.parallel, data_dir), load_examples(
+            Source(source.dataset, source.config, source.splits, source.kind, source.convert,
+                   source.keep), data_dir)
+        if len(sides[0]) != len(sides[1]):
+            raise InputError(f"parallel sides differ in length ({len(sides[0])} vs "
+                             f"{len(sides[1])})", path=f"{source.dataset}/{source.config}")
+        return [{"source": s["text"], "target": t["text"]} for s, t in zip(*sides, strict=True)]
     out: list[dict] = []
     for split in source.splits:
         ds, where = _load_split(source, split, data_dir)
-        for i, row in enumerate(ds):
+        names = class_label_names(ds.features)
+        for i, raw in enumerate(ds):
+            row = _named(raw, names) if names else raw
             if source.keep is not None and not source.keep(row):
                 continue
             try:

@@ -71,27 +71,26 @@ def score_qa(examples: list[dict], predictions: dict[str, str],
     return metrics.qa_scores(gold, predictions, mlqa_language)
 
 
-def _embeddings(model, tok, sentences: list[str], layer: int, batch_size: int,
-                max_len: int) -> np.ndarray:
+def embeddings(model, tok, sentences: list[str], layer: int, batch_size: int,
+               max_len: int) -> np.ndarray:
+    """Pooled sentence embeddings of one hidden layer (the retrieval representation)."""
     return retrieval.embed(model, tok, sentences, layer=layer, batch_size=batch_size,
                            max_length=max_len)
 
 
-def score_tatoeba(model, tok, examples: list[dict], layer: int, batch_size: int,
-                  max_len: int) -> dict[str, float]:
-    """Top-1 accuracy of cosine nearest-neighbour search (row i of source matches row i)."""
-    src = _embeddings(model, tok, [ex["source"] for ex in examples], layer, batch_size, max_len)
-    trg = _embeddings(model, tok, [ex["target"] for ex in examples], layer, batch_size, max_len)
+def score_top1(src: np.ndarray, trg: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
+    """Top-1 accuracy of cosine nearest-neighbour search (row i of source matches row i of
+    target, Tatoeba-style) and the nearest target of each source row."""
     nearest = retrieval.tatoeba_top1(src, trg)
-    gold = [str(i) for i in range(len(examples))]
-    return metrics.accuracy(gold, [str(int(j)) for j in nearest])
+    gold = [str(i) for i in range(len(src))]
+    return metrics.accuracy(gold, [str(int(j)) for j in nearest]), nearest
 
 
 def score_bucc(model, tok, examples: list[dict], layer: int, batch_size: int,
                max_len: int) -> dict[str, float]:
     """Margin-mined pairs, threshold optimised on this split's gold pairs, pair F1 (0-100)."""
-    src = _embeddings(model, tok, [ex["source"] for ex in examples], layer, batch_size, max_len)
-    trg = _embeddings(model, tok, [ex["target"] for ex in examples], layer, batch_size, max_len)
+    src = embeddings(model, tok, [ex["source"] for ex in examples], layer, batch_size, max_len)
+    trg = embeddings(model, tok, [ex["target"] for ex in examples], layer, batch_size, max_len)
     ids_s = [f"s{i}" for i in range(len(examples))]
     ids_t = [f"t{i}" for i in range(len(examples))]
     gold = set(zip(ids_s, ids_t, strict=True))

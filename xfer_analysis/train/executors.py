@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from xfer_analysis.errors import XferError
@@ -39,7 +40,7 @@ def run_ray(grid: Grid, cells: list[Cell], ctx: RunContext, write: Write) -> Non
         num_cpus=grid.resources.get("num_cpus", 1), num_gpus=grid.resources.get("num_gpus", 0),
         max_retries=grid.retries, retry_exceptions=True,
     )
-    quiet = RunContext(ctx.data_dir, ctx.work_dir, ctx.device, ctx.bf16, progress=False)
+    quiet = dataclasses.replace(ctx, progress=False)
     pending = {task.remote(cell, quiet): cell for cell in cells}
     while pending:
         ready, _ = ray.wait(list(pending), num_returns=1)

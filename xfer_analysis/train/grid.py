@@ -21,9 +21,13 @@ from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
 
 STAGE_KEYS = ("lr", "batch_size", "epochs")
-# max_seq_length None = the tokenizer's model_max_length
-_STAGE_DEFAULTS: dict[str, Any] = {"warmup": 0.0, "weight_decay": 0.0, "doc_stride": 128,
-                                   "max_seq_length": None}
+# max_seq_length None = the tokenizer's model_max_length; grad_accum = batches per optimizer
+# step; freeze_embeddings keeps the word-embedding matrix fixed (most of a small multilingual
+# encoder's parameters); eval_every None = no periodic validation, else keep the best
+# checkpoint by English dev score.
+STAGE_DEFAULTS: dict[str, Any] = {"warmup": 0.0, "weight_decay": 0.0, "doc_stride": 128,
+                                  "max_seq_length": None, "grad_accum": 1, "max_grad_norm": 1.0,
+                                  "freeze_embeddings": False, "eval_every": None}
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class Cell:
         return {
             "base": self.base.identity(), "intermediate": list(self.intermediate),
             "size": self.size, "budget": s["budget"], "seed": self.seed,
-            "training": s["intermediate_training"] if self.intermediate else None,
+            "training": identity(s["intermediate_training"]) if self.intermediate else None,
             "mixture": s["mixture"] if len(self.intermediate) > 1 else None,
             "mlm": s["mlm"] if "mlm" in self.intermediate else None,
         }
@@ -71,12 +75,21 @@ class Cell:
     def config(self) -> dict:
         """The canonical config of the whole cell (its id is a hash of this)."""
         s = self.settings
-        return {
+        config = {
             "stage1": self.stage1_config(), "target": self.target,
-            "target_training": s["target_training"], "benchmark": s["benchmark"],
+            "target_training": identity(self.target_training), "benchmark": s["benchmark"],
             "split": self.split, "languages": list(s["languages"][self.target]),
             "eval": s["eval"],
         }
+        if s["target_examples"] is not None:
+            config["target_examples"] = s["target_examples"]
+        return config
+
+    @property
+    def target_training(self) -> dict:
+        """This cell's target-training recipe: the grid's block, then the target's overrides."""
+        s = self.settings
+        return s["target_training"] | s["target_recipes"].get(self.target, {})
 
     @property
     def split(self) -> str:
@@ -98,6 +111,14 @@ def _digest(obj: Any) -> str:
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def identity(block: dict | None) -> dict | None:
+    """A stage block as it enters a cell id: keys at their default value are left out, so a
+    setting added later (with a default) never changes the ids of cells already run."""
+    if block is None:
+        return None
+    return {k: v for k, v in block.items() if k not in STAGE_DEFAULTS or v != STAGE_DEFAULTS[k]}
+
+
 @dataclass(frozen=True)
 class Grid:
     """A parsed grid file: its cells and the run-level options (paths, resources)."""
@@ -111,6 +132,11 @@ class Grid:
     retries: int
     device: str
     bf16: bool
+    assets: str | None = None
+    ledger: Path | None = None
+    label: str | None = None
+    threads: int | None = None
+    checkpoint_every: int | None = None
 
 
 def _need(raw: dict, key: str, path: Path) -> Any:
@@ -144,12 +170,42 @@ def _intermediate_set(spec: Any, path: Path) -> tuple[str, ...]:
     return () if label == tasks.NONE else tuple(label.split("+"))
 
 
+def _check_block(block: dict, path: Path, field_name: str) -> None:
+    unknown = sorted(set(block) - set(STAGE_KEYS) - set(STAGE_DEFAULTS))
+    if unknown:
+        raise InputError(f"unknown training settings {unknown}; known: "
+                         f"{sorted({*STAGE_KEYS, *STAGE_DEFAULTS})}", path=str(path),
+                         field=field_name)
+
+
 def _stage(raw: dict, key: str, path: Path) -> dict:
-    block = dict(_STAGE_DEFAULTS) | dict(_need(raw, key, path))
+    given = _need(raw, key, path)
+    if not isinstance(given, dict):
+        raise InputError("a training block is a mapping", path=str(path), field=key)
+    _check_block(given, path, key)
+    block = dict(STAGE_DEFAULTS) | dict(given)
     missing = [k for k in STAGE_KEYS if k not in block]
     if missing:
         raise InputError(f"missing {missing}", path=str(path), field=key)
     return block
+
+
+def _recipes(raw: dict, targets: list[str], path: Path) -> dict[str, dict]:
+    """Per-target overrides of `target_training` (jiant's XTREME recipe differs by target)."""
+    given = raw.get("target_recipes") or {}
+    out = {}
+    for name, block in given.items():
+        try:
+            canonical = tasks.target(name).name
+        except UnknownNameError as exc:
+            raise InputError(str(exc), path=str(path), field=f"target_recipes.{name}") from exc
+        if not isinstance(block, dict):
+            raise InputError("a recipe is a mapping", path=str(path),
+                             field=f"target_recipes.{name}")
+        _check_block(block, path, f"target_recipes.{name}")
+        if canonical in targets:
+            out[canonical] = dict(block)
+    return out
 
 
 def _languages(raw: dict, targets: list[str], benchmark: str, path: Path) -> dict:
@@ -209,31 +265,58 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         "languages": _languages(raw, targets, benchmark, path),
         "intermediate_training": _stage(raw, "intermediate_training", path),
         "target_training": _stage(raw, "target_training", path),
+        "target_recipes": _recipes(raw, targets, path),
+        "target_examples": _size(raw.get("target_examples"), path),
         "mixture": {"sampling": "proportional", "temperature": 1.0, "cap": None}
         | (raw.get("mixture") or {}),
         "mlm": raw.get("mlm"),
         "eval": {"batch_size": 32, "max_examples": None} | (raw.get("eval") or {}),
     }
     bases = [_base(b, path) for b in _need(raw, "base_models", path)]
-    raw_sets = _need(raw, "intermediate_sets", path)
-    sets = list(dict.fromkeys(_intermediate_set(s, path) for s in raw_sets))
-    if any("mlm" in s for s in sets) and not settings["mlm"]:
+    sizes = [_size(s, path) for s in raw.get("sizes", ["full"])]
+    sets = _sets(_need(raw, "intermediate_sets", path), sizes, path)
+    if any("mlm" in s for s, _ in sets) and not settings["mlm"]:
         raise InputError("an intermediate set uses mlm but no `mlm:` source is given",
                          path=str(path), field="mlm")
-    sizes = [_size(s, path) for s in raw.get("sizes", ["full"])]
     seeds = [int(s) for s in _need(raw, "seeds", path)]
     cells: dict[str, Cell] = {}
-    for base, iset, size, target, seed in itertools.product(bases, sets, sizes, targets, seeds):
-        cell = Cell(base, iset, size if iset else None, target, seed, settings)
-        cells.setdefault(cell.id, cell)
+    for base, (iset, set_sizes) in itertools.product(bases, sets):
+        for size, target, seed in itertools.product(set_sizes, targets, seeds):
+            cell = Cell(base, iset, size if iset else None, target, seed, settings)
+            cells.setdefault(cell.id, cell)
     name = str(raw.get("name", path.stem))
     if data_dir is None and raw.get("data_dir"):
         data_dir = (path.parent / raw["data_dir"]).resolve()
+    ledger = raw.get("ledger")
+    every = raw.get("checkpoint_every")
     return Grid(
         name=name, path=path, cells=list(cells.values()),
         data_dir=Path(data_dir) if data_dir is not None else None,
         work_dir=Path(work_dir) if work_dir is not None else default_work_dir(name),
         resources={"num_cpus": 1, "num_gpus": 0} | (raw.get("resources") or {}),
         retries=int(raw.get("retries", 1)), device=str(raw.get("device", "cpu")),
-        bf16=bool(raw.get("bf16", False)),
+        bf16=bool(raw.get("bf16", False)), assets=raw.get("assets"), label=raw.get("label"),
+        threads=int(raw["threads"]) if raw.get("threads") else None,
+        ledger=(path.parent / ledger).resolve() if ledger else None,
+        checkpoint_every=int(every) if every else None,
     )
+
+
+def _sets(raw_sets: Any, sizes: list, path: Path) -> list[tuple[tuple[str, ...], list]]:
+    """(set, sizes) in file order: an item is a set (crossed with the grid's `sizes`), or
+    `{set: ..., sizes: [...]}` (sizes of that item only, e.g. one task at several budgets);
+    `none` has no size. Cells run in this order, so a file lists what matters most first."""
+    if not isinstance(raw_sets, list):
+        raise InputError("intermediate_sets is a list", path=str(path), field="intermediate_sets")
+    out: list[tuple[tuple[str, ...], list]] = []
+    for item in raw_sets:
+        own = sizes
+        if isinstance(item, dict):
+            if "set" not in item or not isinstance(item.get("sizes", []), list):
+                raise InputError("an intermediate_sets mapping is {set: ..., sizes: [...]}",
+                                 path=str(path), field="intermediate_sets")
+            own = [_size(s, path) for s in item.get("sizes", sizes)]
+            item = item["set"]
+        iset = _intermediate_set(item, path)
+        out.append((iset, [None] if not iset else own))
+    return out

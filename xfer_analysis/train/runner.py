@@ -1,13 +1,17 @@
-"""Run a grid: skip cells whose rows are already in the store, run the rest, write their rows.
+"""Run a grid: skip cells whose rows are already stored, run the rest, write their rows.
 
-Rows go through `results.Store.add` only (one atomic add per finished cell), so a run killed at
-any point loses at most the cells in flight; re-running finishes them and nothing else. Each
-row carries the cell's full config and the code version as JSON in the `note` column.
+Rows go through the results API only: `results.Store.add` (one atomic add per finished cell)
+and, when the grid names a `ledger:`, `results.ledger.append_to_ledger` (the CSV that ships
+with the product). A run killed at any point loses at most the cells in flight; re-running
+finishes them and nothing else. Each row's `note` is the cell's provenance as JSON: grid, cell
+and stage-1 ids, its full config, the code version, the asset hashes, wall seconds and machine.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import platform
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from xfer_analysis import __version__, tasks
+from xfer_analysis.results.ledger import append_to_ledger, ledger_run_ids
 from xfer_analysis.train.grid import Cell, Grid
 from xfer_analysis.train.stages import RunContext
 
@@ -33,11 +38,23 @@ def code_version() -> str:
     return f"{__version__}+g{sha}" if sha else __version__
 
 
-def cell_rows(cell: Cell, outcome: dict, grid_name: str, version: str) -> pd.DataFrame:
+def machine() -> dict:
+    """What the cell ran on (for provenance; never part of a cell's identity)."""
+    import torch
+
+    return {"platform": platform.platform(), "processor": platform.machine(),
+            "cpus": os.cpu_count(), "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(),
+            "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"}
+
+
+def cell_rows(cell: Cell, outcome: dict, grid_name: str, version: str,
+              provenance: dict | None = None) -> pd.DataFrame:
     """Results-table rows of one finished cell (one per language x metric)."""
     task = tasks.target(cell.target)
     note = json.dumps({"grid": grid_name, "cell": cell.id, "stage1": cell.stage1_id,
-                       "code_version": version, "config": cell.config()}, sort_keys=True)
+                       "code_version": version, "config": cell.config()}
+                      | (provenance or {}), sort_keys=True)
     rows = []
     for lang, scores in outcome["scores"].items():
         for metric in task.metrics:
@@ -54,18 +71,66 @@ def cell_rows(cell: Cell, outcome: dict, grid_name: str, version: str) -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def done_cells(store, cells: Iterable[Cell]) -> set[str]:
-    """Ids of the cells whose rows are already in the store."""
+def predictions_dir(grid: Grid) -> Path:
+    """Where per-example predictions go: beside the ledger when there is one, else the work
+    dir; one parquet file per cell, named by its id."""
+    return (grid.ledger.parent if grid.ledger is not None else grid.work_dir) / "predictions"
+
+
+def write_predictions(cell: Cell, predictions: pd.DataFrame | None, grid: Grid) -> None:
+    """Save a cell's per-example predictions (language, example, gold, prediction) atomically."""
+    if predictions is None or predictions.empty:
+        return
+    folder = predictions_dir(grid)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{cell.id}.parquet"
+    tmp = folder / f".{cell.id}.parquet.tmp"
+    predictions.assign(run_id=cell.id).to_parquet(tmp, index=False)
+    os.replace(tmp, final)
+
+
+def done_cells(store, cells: Iterable[Cell], ledger: Path | None = None) -> set[str]:
+    """Ids of the cells whose rows are already in the store or in the grid's ledger."""
     ids = [c.id for c in cells]
     if not ids:
         return set()
-    table = store.table(run_id=ids)
-    return set(table["run_id"].unique())
+    done = set(store.table(run_id=ids)["run_id"].unique())
+    if ledger is not None:
+        done |= ledger_run_ids(ledger) & set(ids)
+    return done
+
+
+def _assets(grid: Grid):
+    """The fetched asset set a grid names (an error saying how to fetch it when missing)."""
+    from xfer_analysis.assets.fetch import AssetError, assets_root, cached
+
+    found = cached(grid.assets, assets_root())
+    if found is None:
+        raise AssetError(f"grid {grid.name} needs the asset set {grid.assets!r}: run "
+                         f"`xfer assets fetch {grid.assets}` first (cache: {assets_root()})")
+    return found
 
 
 def context(grid: Grid, progress: bool = True) -> RunContext:
-    """The run context (data, work dir, device) of a grid."""
-    return RunContext(grid.data_dir, grid.work_dir, grid.device, grid.bf16, progress)
+    """The run context (data, work dir, device, assets) of a grid."""
+    if grid.assets is None:
+        return RunContext(grid.data_dir, grid.work_dir, grid.device, grid.bf16, progress,
+                          threads=grid.threads)
+    found = _assets(grid)
+    return RunContext(grid.data_dir or found.data_dir, grid.work_dir, grid.device, grid.bf16,
+                      progress, found.root, grid.threads)
+
+
+def provenance(grid: Grid) -> dict:
+    """Run-level provenance shared by every cell (asset hashes, machine, a label)."""
+    from xfer_analysis.assets.fetch import asset_hashes
+
+    out: dict = {"machine": machine() | ({"torch_threads": grid.threads} if grid.threads else {})}
+    if grid.assets is not None:
+        out["assets"] = {grid.assets: asset_hashes(_assets(grid).manifest)}
+    if grid.label:
+        out["label"] = grid.label
+    return out
 
 
 def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
@@ -73,21 +138,28 @@ def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
     """Run every pending cell of `grid` and store its rows; returns counts of done/ran/rows."""
     from xfer_analysis.train.executors import run_local, run_ray
 
-    finished = done_cells(store, grid.cells)
+    finished = done_cells(store, grid.cells, grid.ledger)
     pending = [c for c in grid.cells if c.id not in finished]
     log(f"{grid.name}: {len(grid.cells)} cells, {len(finished)} done, {len(pending)} to run")
     version = code_version()
+    ctx = context(grid, progress)
+    shared = provenance(grid)
     added = 0
 
     def write(cell: Cell, outcome: dict) -> None:
         nonlocal added
-        n = store.add(cell_rows(cell, outcome, grid.name, version),
-                      origin=f"{ORIGIN_PREFIX} {grid.name} {cell.id}")
+        origin = f"{ORIGIN_PREFIX} {grid.name} {cell.id}"
+        rows = cell_rows(cell, outcome, grid.name, version,
+                         shared | {"wall_seconds": round(outcome["seconds"], 1)})
+        write_predictions(cell, outcome.get("predictions"), grid)
+        n = store.add(rows, origin=origin)
+        if grid.ledger is not None:
+            append_to_ledger(grid.ledger, rows, origin=origin)
         added += n
         log(f"  {cell.id} {cell.base.name} {cell.intermediate_label} {cell.target} "
-            f"seed={cell.seed}: {n} rows")
+            f"seed={cell.seed}: {n} rows, {outcome['seconds']:.0f} s")
 
     runner = run_ray if executor == "ray" else run_local
-    runner(grid, pending, context(grid, progress), write)
+    runner(grid, pending, ctx, write)
     return {"cells": len(grid.cells), "skipped": len(finished), "ran": len(pending),
             "rows": added}

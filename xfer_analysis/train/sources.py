@@ -51,6 +51,7 @@ class Source:
     kind: str
     convert: Convert
     keep: Callable[[Row], bool] | None = None
+    parallel: Source | None = None  # retrieval: row i of `parallel` is the source side of row i
 
 
 def _pair(a: str, b: str, label: str) -> Convert:
@@ -103,6 +104,34 @@ def _csqa(r: Row) -> Row:
     }
 
 
+def _from_fields(kind: str, fields: dict[str, str]) -> Convert:
+    """The converter of a registry `DataSpec`: runner field <- dataset column, by task kind."""
+    if kind == "classification":
+        a, b, label = fields["a"], fields.get("b"), fields["label"]
+        return lambda r: {"a": r[a], "b": r[b] if b else None, "label": str(r[label])}
+    if kind == "multiple_choice":
+        first, seconds, label = fields["first"], fields["seconds"], fields["label"]
+        return lambda r: {"first": r[first], "seconds": list(r[seconds]), "label": int(r[label])}
+    if kind == "retrieval":
+        return lambda r: {"text": r[fields["target"]]}
+    raise InputError(f"no generic converter for task kind {kind!r}")
+
+
+def spec_source(spec: tasks.DataSpec, role: str, lang: str | None = None) -> Source:
+    """The Source of a registry `DataSpec` for one role (`train`, `dev`, `test`) and language."""
+    split = spec.split_for(role, lang)
+    if split is None:
+        raise InputError(f"{spec.dataset} has no {role!r} split for {lang or 'this task'}",
+                         field="split")
+    convert = _from_fields(spec.kind, dict(spec.fields))
+    parallel = None
+    if spec.parallel_config is not None:
+        parallel = Source(spec.dataset, spec.parallel_config, (split,), spec.kind,
+                          lambda r: {"text": r[spec.fields["source"]]})
+    return Source(spec.dataset, spec.config_for(lang), (split,), spec.kind, convert,
+                  parallel=parallel)
+
+
 _GLUE = "nyu-mll/glue"
 _SQUAD = Source("rajpurkar/squad", "plain_text", ("train",), "qa", _qa)
 _MNLI = Source(_GLUE, "mnli", ("train",), "classification", _pair("premise", "hypothesis", "label"))
@@ -134,7 +163,10 @@ def _tydiqa_lang(code: str) -> Callable[[Row], bool]:
 
 def target_train_source(target: str) -> Source:
     """The English training set of a target task (XTREME's zero-shot recipe)."""
-    name = tasks.target(target).name
+    record = tasks.target(target)
+    if record.train_data is not None:
+        return spec_source(record.train_data, "train", "en")
+    name = record.name
     table = {
         "xnli": _MNLI,
         "pawsx": _xtreme("PAWS-X.en", "train", "classification",
@@ -166,7 +198,10 @@ _SPLITS: dict[str, dict[str, str | None]] = {
 
 def target_eval_source(target: str, lang: str, split: str) -> Source:
     """The evaluation slice of a target task in one language (`split` is `dev` or `test`)."""
-    name = tasks.target(target).name
+    record = tasks.target(target)
+    if record.eval_data is not None:
+        return spec_source(record.eval_data, split, lang)
+    name = record.name
     if name not in _SPLITS:
         raise UnknownNameError("evaluable target task for the runner", name, sorted(_SPLITS))
     hub_split = _SPLITS[name].get(split)
@@ -199,7 +234,10 @@ def _tatoeba_code(lang: str) -> str:
 
 def intermediate_source(name: str) -> Source:
     """The training set of an intermediate task (canonical registry name)."""
-    canonical = tasks.intermediate(name).name
+    record = tasks.intermediate(name)
+    if record.data is not None:
+        return spec_source(record.data, "train")
+    canonical = record.name
     if canonical not in INTERMEDIATE_SOURCES:
         raise UnknownNameError("intermediate task with a data source", canonical,
                                sorted(INTERMEDIATE_SOURCES))

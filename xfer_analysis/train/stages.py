@@ -15,9 +15,11 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock
 
 from xfer_analysis import tasks
@@ -29,26 +31,34 @@ from xfer_analysis.train.evaluation import (
     decode_classification,
     decode_spans,
     decode_tagging,
+    embeddings,
     score_bucc,
     score_classification,
     score_qa,
     score_tagging,
-    score_tatoeba,
+    score_top1,
 )
 from xfer_analysis.train.grid import Cell
 from xfer_analysis.train.loop import TrainSettings, predict_logits, train
 from xfer_analysis.train.mixture import schedule, task_probabilities, total_steps
 
+ASSET_PREFIX = "assets:"
+
 
 @dataclass(frozen=True)
 class RunContext:
-    """Where a cell reads data and writes checkpoints, and on what device it runs."""
+    """Where a cell reads data and writes checkpoints, and on what device it runs.
+
+    `asset_dir` is the fetched asset set a grid names (`assets:`); base-model paths written
+    `assets:<folder>` resolve inside it."""
 
     data_dir: Path | None
     work_dir: Path
     device: str = "cpu"
     bf16: bool = False
     progress: bool = True
+    asset_dir: Path | None = None
+    threads: int | None = None
 
 
 def _quiet() -> None:
@@ -97,6 +107,10 @@ def base_path(cell: Cell, ctx: RunContext) -> str:
     """The `from_pretrained` path of the cell's base model (a tiny one is built on first use)."""
     from xfer_analysis.train.tiny import build_tiny_model
 
+    if cell.base.path.startswith(ASSET_PREFIX):
+        if ctx.asset_dir is None:
+            raise InputError(f"base model path {cell.base.path!r} needs a grid with `assets:`")
+        return str(ctx.asset_dir / cell.base.path[len(ASSET_PREFIX):])
     if cell.base.path != "tiny":
         return cell.base.path
     if ctx.data_dir is None:
@@ -112,7 +126,10 @@ def base_path(cell: Cell, ctx: RunContext) -> str:
 def _settings(block: dict) -> TrainSettings:
     return TrainSettings(lr=float(block["lr"]), batch_size=int(block["batch_size"]),
                          epochs=float(block["epochs"]), warmup=float(block["warmup"]),
-                         weight_decay=float(block["weight_decay"]))
+                         weight_decay=float(block["weight_decay"]),
+                         max_grad_norm=float(block["max_grad_norm"]),
+                         grad_accum=int(block["grad_accum"]),
+                         freeze_embeddings=bool(block["freeze_embeddings"]))
 
 
 def _label_space(kind: str, examples: list[dict]) -> list[str]:
@@ -211,7 +228,7 @@ def stage1(cell: Cell, ctx: RunContext) -> tuple[str, int | None]:
 
     _atomic_dir(final, write)
     used = json.loads((final / "stage1.json").read_text())["examples"]
-    return str(final), used
+    return str(final), used if cell.size is not None else None
 
 
 def _eval_examples(cell: Cell, lang: str, ctx: RunContext) -> tuple[str, list[dict]]:
@@ -221,38 +238,57 @@ def _eval_examples(cell: Cell, lang: str, ctx: RunContext) -> tuple[str, list[di
     return source.kind, examples[:cap] if cap else examples
 
 
-def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext) -> dict[str, dict]:
+def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext):
+    """Scores per language on the stage-1 encoder, plus per-query top-1 predictions (Tatoeba-
+    style targets; BUCC gives pair F1 and no per-example rows)."""
+    import pandas as pd
+    import torch
     from transformers import AutoTokenizer
 
     from xfer_analysis.train.models import load_encoder
 
     tok = AutoTokenizer.from_pretrained(encoder_path)
     model = load_encoder(encoder_path).to(ctx.device)
-    if ctx.bf16:
-        import torch
-
-        model = model.to(dtype=torch.bfloat16)
     ev = cell.settings["eval"]
-    scorer = score_tatoeba if cell.target == "tatoeba" else score_bucc
-    out = {}
+    args = (cell.base.retrieval_layer, int(ev["batch_size"]), int(ev.get("max_seq_length", 512)))
+    top1 = tasks.target(cell.target).metrics == ("accuracy",)
+    cache: dict[tuple[str, ...], np.ndarray] = {}
+    out, rows = {}, []
+    autocast = torch.autocast(torch.device(ctx.device).type, torch.bfloat16, enabled=ctx.bf16)
     for lang in cell.settings["languages"][cell.target]:
         _, examples = _eval_examples(cell, lang, ctx)
-        out[lang] = scorer(model, tok, examples, cell.base.retrieval_layer, int(ev["batch_size"]),
-                           int(ev.get("max_seq_length", 512)))
-    return out, _params(model)
+        if not top1:
+            with autocast:
+                out[lang] = score_bucc(model, tok, examples, *args)
+            continue
+        key = tuple(ex["source"] for ex in examples)
+        with autocast:
+            if key not in cache:
+                cache[key] = embeddings(model, tok, list(key), *args)
+            target_side = embeddings(model, tok, [ex["target"] for ex in examples], *args)
+        out[lang], nearest = score_top1(cache[key], target_side)
+        rows.append(pd.DataFrame({"language": lang, "example": np.arange(len(examples)),
+                                  "gold": np.arange(len(examples)).astype(str),
+                                  "prediction": np.asarray(nearest).astype(str)}))
+    return out, _params(model), (pd.concat(rows, ignore_index=True) if rows else None)
 
 
 def _params(model) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext) -> tuple[dict, int]:
+def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext):
+    """Train on the English target data, then score every language; classification targets
+    also give their per-example predictions."""
+    import pandas as pd
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(encoder_path)
-    block = cell.settings["target_training"]
+    block = cell.target_training
     source = sources.target_train_source(cell.target)
     examples = D.load_examples(source, ctx.data_dir)
+    cap = cell.settings["target_examples"]
+    examples = D.subsample(examples, cap, cell.seed) if cap else examples
     kind = source.kind
     labels = _label_space(kind, examples)
     feats = _features(kind, examples, tok, block, labels, cell.seed, True)
@@ -261,33 +297,44 @@ def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext) -> tuple[dict
     plan = [cell.target] * total_steps({cell.target: len(feats)}, settings.batch_size,
                                        settings.epochs)
     train(model, {cell.target: feats}, plan, settings, seed=cell.seed + 1,
-                  pad_id=tok.pad_token_id, device=ctx.device, bf16=ctx.bf16,
-                  desc=f"stage 2 {cell.target}", progress=ctx.progress)
+          pad_id=tok.pad_token_id, device=ctx.device, bf16=ctx.bf16,
+          desc=f"stage 2 {cell.target}", progress=ctx.progress)
     bs = int(cell.settings["eval"]["batch_size"])
-    out = {}
+    out, rows = {}, []
     for lang in cell.settings["languages"][cell.target]:
         _, ev = _eval_examples(cell, lang, ctx)
         ev_feats = _features(kind, ev, tok, block, labels, cell.seed, False)
         logits = predict_logits(model, cell.target, ev_feats, bs, tok.pad_token_id, ctx.device,
                                 ctx.bf16)
         if kind == "classification":
-            out[lang] = score_classification(ev, decode_classification(logits, labels))
+            predicted = decode_classification(logits, labels)
+            out[lang] = score_classification(ev, predicted)
+            rows.append(pd.DataFrame({"language": lang, "example": np.arange(len(ev)),
+                                      "gold": [ex["label"] for ex in ev],
+                                      "prediction": predicted}))
         elif kind == "tagging":
             fallback = "O" if "O" in labels else labels[0]
             out[lang] = score_tagging(ev, decode_tagging(ev_feats, logits, ev, labels, fallback))
         else:
             mlqa = lang if cell.target == tasks.target("mlqa").name else None
             out[lang] = score_qa(ev, decode_spans(ev_feats, logits, ev), mlqa)
-    return out, _params(model.encoder)
+    return out, _params(model.encoder), (pd.concat(rows, ignore_index=True) if rows else None)
 
 
 def run_cell(cell: Cell, ctx: RunContext) -> dict:
-    """Run all stages of one cell: per-language scores plus what metadata the rows need."""
+    """Run all stages of one cell: per-language scores, per-example predictions where the task
+    has them, and the metadata the rows need (wall seconds exclude a shared stage 1)."""
     _quiet()
+    if ctx.threads:
+        import torch
+
+        torch.set_num_threads(ctx.threads)
     encoder_path, used = stage1(cell, ctx)
     task = tasks.target(cell.target)
+    start = time.perf_counter()
     if task.category == "retrieval":
-        scores, params = _retrieval_scores(cell, encoder_path, ctx)
+        scores, params, predictions = _retrieval_scores(cell, encoder_path, ctx)
     else:
-        scores, params = _target_scores(cell, encoder_path, ctx)
-    return {"scores": scores, "intermediate_examples": used, "model_params": params}
+        scores, params, predictions = _target_scores(cell, encoder_path, ctx)
+    return {"scores": scores, "intermediate_examples": used, "model_params": params,
+            "predictions": predictions, "seconds": time.perf_counter() - start}
