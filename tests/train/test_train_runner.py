@@ -26,10 +26,12 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _without_code_version(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows with the note's code_version dropped: other commits may land between two runs."""
+    """Rows with the note's code_version and wall time dropped: other commits may land between
+    two runs, and wall time is provenance, not a result."""
     notes = [json.loads(n) for n in df["note"]]
     for n in notes:
         n.pop("code_version")
+        n.pop("wall_seconds")
     return df.assign(note=[json.dumps(n, sort_keys=True) for n in notes])
 
 

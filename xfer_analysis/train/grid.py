@@ -24,10 +24,12 @@ STAGE_KEYS = ("lr", "batch_size", "epochs")
 # max_seq_length None = the tokenizer's model_max_length; grad_accum = batches per optimizer
 # step; freeze_embeddings keeps the word-embedding matrix fixed (most of a small multilingual
 # encoder's parameters); eval_every None = no periodic validation, else keep the best
-# checkpoint by English dev score.
+# checkpoint by English dev score; pooling = how sequence heads pool (`first` token, or `mean`
+# for sentence encoders such as e5).
 STAGE_DEFAULTS: dict[str, Any] = {"warmup": 0.0, "weight_decay": 0.0, "doc_stride": 128,
                                   "max_seq_length": None, "grad_accum": 1, "max_grad_norm": 1.0,
-                                  "freeze_embeddings": False, "eval_every": None}
+                                  "freeze_embeddings": False, "eval_every": None,
+                                  "pooling": "first"}
 
 
 @dataclass(frozen=True)

@@ -30,17 +30,33 @@ def hidden_size(encoder: nn.Module) -> int:
     return int(getattr(cfg, "hidden_size", None) or cfg.d_model)
 
 
-class ClassificationHead(nn.Module):
-    """First-token representation -> dense -> tanh -> labels (RoBERTa-style)."""
+POOLINGS = ("first", "mean")
 
-    def __init__(self, hidden: int, n_labels: int, dropout: float = 0.1) -> None:
+
+def pool(states: torch.Tensor, mask: torch.Tensor, how: str) -> torch.Tensor:
+    """One vector per sequence: the first token (RoBERTa/BERT) or the masked mean of all tokens
+    (what sentence encoders such as e5 are trained with)."""
+    if how == "first":
+        return states[:, 0]
+    weights = mask.unsqueeze(-1).to(states.dtype)
+    return (states * weights).sum(1) / weights.sum(1).clamp(min=1)
+
+
+class ClassificationHead(nn.Module):
+    """Pooled representation -> dense -> tanh -> labels (RoBERTa-style)."""
+
+    def __init__(self, hidden: int, n_labels: int, dropout: float = 0.1,
+                 pooling: str = "first") -> None:
         super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+        self.pooling = pooling
         self.dense = nn.Linear(hidden, hidden)
         self.dropout = nn.Dropout(dropout)
         self.out = nn.Linear(hidden, n_labels)
 
-    def forward(self, states: torch.Tensor) -> torch.Tensor:
-        x = self.dropout(states[:, 0])
+    def forward(self, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        x = self.dropout(pool(states, mask, self.pooling))
         return self.out(self.dropout(torch.tanh(self.dense(x))))
 
 
@@ -80,12 +96,14 @@ class MLMHead(nn.Module):
         return self.out(self.norm(nn.functional.gelu(self.dense(states))))
 
 
-def make_head(kind: str, hidden: int, n_labels: int, vocab: int) -> nn.Module:
-    """The head for a task kind (`classification`, `multiple_choice`, `qa`, `tagging`, `mlm`)."""
+def make_head(kind: str, hidden: int, n_labels: int, vocab: int,
+              pooling: str = "first") -> nn.Module:
+    """The head for a task kind (`classification`, `multiple_choice`, `qa`, `tagging`, `mlm`);
+    `pooling` is how sequence-level heads pool the encoder's states."""
     if kind == "classification":
-        return ClassificationHead(hidden, n_labels)
+        return ClassificationHead(hidden, n_labels, pooling=pooling)
     if kind == "multiple_choice":
-        return ClassificationHead(hidden, 1)
+        return ClassificationHead(hidden, 1, pooling=pooling)
     if kind == "qa":
         return SpanHead(hidden)
     if kind == "tagging":
@@ -113,8 +131,11 @@ class MultiTaskModel(nn.Module):
         ids, mask = batch["input_ids"], batch["attention_mask"]
         if kind == "multiple_choice":  # (batch, choices, length) -> score each choice
             n_choices = ids.shape[1]
-            states = self.encode(ids.flatten(0, 1), mask.flatten(0, 1))
-            logits = self.heads[task](states).view(-1, n_choices)
+            flat_mask = mask.flatten(0, 1)
+            states = self.encode(ids.flatten(0, 1), flat_mask)
+            logits = self.heads[task](states, flat_mask).view(-1, n_choices)
+        elif kind == "classification":
+            logits = self.heads[task](self.encode(ids, mask), mask)
         else:
             logits = self.heads[task](self.encode(ids, mask))
         return _loss(kind, logits, batch), logits

@@ -153,7 +153,8 @@ def _features(kind: str, examples, tok, block: dict, labels, seed: int, train_mo
     return F.mlm(examples, tok, max_len, seed)
 
 
-def _build_model(encoder_path: str, heads: dict[str, tuple[str, int]], seed: int):
+def _build_model(encoder_path: str, heads: dict[str, tuple[str, int]], seed: int,
+                 pooling: str = "first"):
     """Encoder from disk + freshly initialised heads (seeded)."""
     from transformers import set_seed
 
@@ -164,7 +165,7 @@ def _build_model(encoder_path: str, heads: dict[str, tuple[str, int]], seed: int
     width, vocab = hidden_size(encoder), encoder.config.vocab_size
     return MultiTaskModel(
         encoder,
-        {t: make_head(kind, width, n, vocab) for t, (kind, n) in heads.items()},
+        {t: make_head(kind, width, n, vocab, pooling) for t, (kind, n) in heads.items()},
         {t: kind for t, (kind, _) in heads.items()},
     )
 
@@ -210,7 +211,7 @@ def stage1(cell: Cell, ctx: RunContext) -> tuple[str, int | None]:
             labels = _label_space(kind, examples)
             feats[task] = _features(kind, examples, tok, block, labels, cell.seed, True)
             heads[task] = (kind, len(labels))
-        model = _build_model(base, heads, cell.seed)
+        model = _build_model(base, heads, cell.seed, block["pooling"])
         settings = _settings(block)
         sizes = {t: len(ex) for t, (_, ex) in per_task.items()}
         mix = cell.settings["mixture"]
@@ -292,7 +293,8 @@ def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext):
     kind = source.kind
     labels = _label_space(kind, examples)
     feats = _features(kind, examples, tok, block, labels, cell.seed, True)
-    model = _build_model(encoder_path, {cell.target: (kind, len(labels))}, cell.seed + 1)
+    model = _build_model(encoder_path, {cell.target: (kind, len(labels))}, cell.seed + 1,
+                         block["pooling"])
     settings = _settings(block)
     plan = [cell.target] * total_steps({cell.target: len(feats)}, settings.batch_size,
                                        settings.epochs)
