@@ -178,7 +178,9 @@ def cpu_demo_notebook() -> nbformat.NotebookNode:
             ".to_string(index=False))"),
         new_markdown_cell("## Diminishing returns (research question a)\n\n"
                           "Gain vs VitaminC training examples, and vs the number of tasks at "
-                          "the same 400-example stage-1 budget."),
+                          "the same 400-example stage-1 budget. Here a gain is the mean over the "
+                          "benchmark's two targets (sentiment and retrieval), as an XTREME "
+                          "score averages its tasks."),
         new_code_cell("view = views.returns(df, base_model=grid.base_model, split=grid.split, "
                       "source=grid.source, benchmark='cpu-demo')\n"
                       "print(view.answer.text())"),

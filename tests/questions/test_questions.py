@@ -16,7 +16,8 @@ from .grids import PER_EXAMPLE_LOG, PER_TASK_LOG, SETS, SIZES, TARGETS, rq_a_gri
 
 @pytest.fixture(scope="module")
 def published():
-    return results.load()
+    """The shipped published rows only (the shipped runs have tests of their own)."""
+    return results.load(include_runs=False)
 
 
 def test_every_named_config_exists(repo_root):
@@ -115,3 +116,12 @@ def test_question_c_answered_with_per_language_sizes_and_seeds():
     table = answer.frames["scaling"]
     assert table.loc[table["intermediate"] == "mnli", "gain"].to_numpy() == pytest.approx(2.0)
     assert table["worst_score"].notna().all()
+
+
+def test_the_shipped_cpu_run_joins_question_d_as_its_own_model():
+    d = questions.benefit_by_size(results.load())
+    models = set(d.frames["gains"]["base_model"])
+    assert {"xlm-roberta-large", "multilingual-e5-small-q4-dequant"} <= models
+    gains = d.frames["gains"]
+    e5 = gains[gains["base_model"] == "multilingual-e5-small-q4-dequant"]
+    assert set(e5["source"]) == {"xfer-run:cpu_demo"}

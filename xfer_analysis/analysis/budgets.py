@@ -8,8 +8,13 @@ import json
 import numpy as np
 import pandas as pd
 
+from xfer_analysis import tasks
 from xfer_analysis.analysis.lookup import intermediate_descriptors
-from xfer_analysis.tasks import BEST_PER_TARGET, NONE, PAPER_TASKS
+from xfer_analysis.tasks import BEST_PER_TARGET, NONE
+
+#: Objectives that are not labelled tasks (the paper's continued multilingual MLM variant).
+OBJECTIVES = tuple(t.name for t in tasks.intermediates()
+                   if t.format_family == "language modelling")
 
 
 def _parts(intermediate: str) -> tuple[str, ...]:
@@ -22,12 +27,12 @@ def _parts(intermediate: str) -> tuple[str, ...]:
 def set_members(intermediate: str) -> tuple[str, ...]:
     """Labelled tasks of a canonical intermediate set (`mnli+squad` -> (mnli, squad)); the
     multilingual MLM objective of a variant (`anli+mlm`) is not a task and is left out."""
-    return tuple(p for p in _parts(intermediate) if p in PAPER_TASKS)
+    return tuple(p for p in _parts(intermediate) if p not in OBJECTIVES)
 
 
 def variant_objectives(intermediate: str) -> tuple[str, ...]:
     """Objectives of a set that are not labelled tasks (`anli+mlm` -> (mlm,))."""
-    return tuple(p for p in _parts(intermediate) if p not in PAPER_TASKS)
+    return tuple(p for p in _parts(intermediate) if p in OBJECTIVES)
 
 
 def total_examples(intermediate: str, capped: object = pd.NA) -> float:
