@@ -208,7 +208,7 @@ def _parquet_bytes(rng: random.Random, rows: list[dict]) -> bytes:
     for c in columns:
         cells = [r.get(c) for r in rows]
         if c == "seed" and all(isinstance(v, int) or v is None for v in cells):
-            kind = pa.uint64() if all((v or 0) >= 0 for v in cells) and rng.random() < 0.3 \
+            kind = pa.uint64() if all(0 <= (v or 0) < 2**64 for v in cells) and rng.random() < 0.3 \
                 else pa.int64() if all(-(2**63) <= (v or 0) < 2**63 for v in cells) \
                 else pa.string()
             cells = [str(v) if kind == pa.string() and v is not None else v for v in cells]
