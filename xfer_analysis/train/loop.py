@@ -205,6 +205,7 @@ def train(
         optim.load_state_dict(state["optim"])
         sched.load_state_dict(state["sched"])
         begin, seen, best = state["position"], state["seen"], state["best"]
+        checkpoint.log(f"{desc}: resuming at batch {begin}/{len(plan)} from {checkpoint.folder}")
         for task in plan[:begin]:  # the batch iterators are pure functions of their draws
             next(iters[task])
         _set_rng_state(state["rng"])
