@@ -67,15 +67,24 @@ def features(n: int, seq_len: int, vocab: int, seed: int) -> list[dict]:
              "labels": rng.randrange(3)} for _ in range(n)]
 
 
-def run_ours(args, feats) -> float:
-    from xfer_analysis.train.loop import TrainSettings, train
+def run_ours(args, feats, checkpoint_every: int | None = None) -> float:
+    """Examples/s of the runner's loop; with `checkpoint_every`, saving an in-stage checkpoint
+    (weights, optimizer, scheduler, RNG, manifest) every that many optimizer steps."""
+    from pathlib import Path
+
+    from xfer_analysis.train.loop import InStage, TrainSettings, train
 
     model = build(args.model_size, args.seq_len, 0)
     settings = TrainSettings(lr=1e-5, batch_size=args.batch_size, epochs=1, warmup=0.1)
     steps = len(feats) // args.batch_size
-    stats = train(model, {"task": feats}, ["task"] * steps, settings, seed=0, pad_id=1,
-                  device=args.device, bf16=args.bf16, progress=False)
-    return stats.examples_per_second
+    with tempfile.TemporaryDirectory() as tmp:
+        checkpoint = (InStage(Path(tmp) / "ck", checkpoint_every, lambda *_: None)
+                      if checkpoint_every else None)
+        start = time.perf_counter()
+        train(model, {"task": feats}, ["task"] * steps, settings, seed=0, pad_id=1,
+              device=args.device, bf16=args.bf16, progress=False, checkpoint=checkpoint)
+        seconds = time.perf_counter() - start
+    return steps * args.batch_size / seconds
 
 
 def run_trainer(args, feats) -> float:
@@ -111,12 +120,16 @@ def main() -> None:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--seq-len", type=int, default=128)
     p.add_argument("--repeats", type=int, default=2, help="alternating runs; best of each kept")
+    p.add_argument("--checkpoint-every", type=int,
+                   help="also time the runner saving an in-stage checkpoint every N steps")
     args = p.parse_args()
     feats = features(args.examples, args.seq_len, SIZES[args.model_size]["vocab_size"], 0)
-    ours, theirs = [], []
+    ours, theirs, saving = [], [], []
     for _ in range(args.repeats):  # alternate so drifting machine load hits both alike
         ours.append(run_ours(args, feats))
         theirs.append(run_trainer(args, feats))
+        if args.checkpoint_every:
+            saving.append(run_ours(args, feats, args.checkpoint_every))
     result = {
         "device": args.device, "bf16": args.bf16, "model_size": args.model_size,
         "examples": args.examples, "batch_size": args.batch_size, "seq_len": args.seq_len,
@@ -125,6 +138,11 @@ def main() -> None:
         "runner_overhead_pct": 100 * (max(theirs) / max(ours) - 1),
         "all_runs": {"runner": ours, "trainer": theirs},
     }
+    if saving:
+        result |= {"checkpoint_every": args.checkpoint_every,
+                   "runner_with_checkpoints_examples_per_s": max(saving),
+                   "checkpoint_overhead_pct": 100 * (max(ours) / max(saving) - 1)}
+        result["all_runs"]["runner_with_checkpoints"] = saving
     if args.device == "cuda":
         result["peak_gpu_mem_gib"] = torch.cuda.max_memory_allocated() / 2**30
         result["gpu"] = torch.cuda.get_device_name()

@@ -168,3 +168,33 @@ def test_unknown_executor_is_refused(tmp_path):
     grid = load_grid(_grid(tmp_path, "g"), work_dir=tmp_path / "work")
     with pytest.raises(InputError, match="unknown executor 'slurm'"):
         run_grid(grid, results.Store(tmp_path / "s.duckdb"), executor="slurm")
+
+
+def test_translated_intermediate_data_is_read_from_its_folder_and_recorded(tmp_path):
+    import datasets
+
+    from xfer_analysis.train import load_grid, run_grid
+
+    src = FIXTURES / "nyu-mll" / "glue" / "sst2" / "train-00000-of-00001.parquet"
+    english = datasets.load_dataset("parquet", data_files=str(src), split="train")
+    folder = tmp_path / "translated" / "nyu-mll" / "glue" / "sst2"
+    folder.mkdir(parents=True)
+    english.select(range(10)).map(lambda r: {"sentence": "übersetzt " + r["sentence"]}) \
+        .to_parquet(folder / "train-00000-of-00001.parquet")
+    text = GRID.format(data=FIXTURES, extra="target_examples: 32\nsizes: [100]").replace(
+        "[none]", "[sst2]").replace("languages: {xnli: [en, de]}", "languages: {xnli: [en]}")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(text)
+    path = tmp_path / "t.yaml"
+    path.write_text(text + "\nintermediate_data: translated\ntranslated_dir: translated\n")
+    grid = load_grid(path, work_dir=tmp_path / "work")
+    assert {c.id for c in grid.cells}.isdisjoint(c.id for c in load_grid(plain).cells)
+    store = results.Store(tmp_path / "s.duckdb")
+    assert run_grid(grid, store, progress=False, log=lambda *_: None)["failed"] == 0
+    rows = store.table()
+    assert set(rows["intermediate_data"]) == {"translated"}
+    assert set(rows["intermediate_examples"]) == {10}  # the translated copy, not the 64 English
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + "\nintermediate_data: translated\n")
+    with pytest.raises(InputError, match="needs translated_dir"):
+        load_grid(bad)

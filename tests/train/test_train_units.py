@@ -173,3 +173,48 @@ def test_impossible_split_fails_before_training_and_names_the_cell(tmp_path):
 def test_shipped_grids_are_possible():
     for path in sorted((Path(__file__).resolve().parents[2] / "configs").glob("*.yaml")):
         load_grid(path)  # raises naming the impossible cells
+
+
+def test_the_mlm_variant_uses_the_pretrained_head_tied_to_the_embeddings(tmp_path):
+    from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
+
+    from xfer_analysis.train.stages import _build_model
+
+    config = XLMRobertaConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1,
+                              num_attention_heads=2, intermediate_size=32)
+    torch.manual_seed(0)
+    pretrained = XLMRobertaForMaskedLM(config)
+    pretrained.save_pretrained(tmp_path)
+    model = _build_model(str(tmp_path), {"mlm": ("mlm", 0), "nli": ("classification", 3)}, 1)
+    head = model.heads["mlm"].head
+    assert head.decoder.weight is model.encoder.get_input_embeddings().weight  # tied
+    assert torch.equal(head.dense.weight, pretrained.lm_head.dense.weight)  # not a fresh head
+
+
+class _Scalar(torch.nn.Module):
+    """A one-weight model with the runner's (task, batch) -> (loss, logits) interface."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, task, batch):
+        return (self.w - 10.0).pow(2).sum() + 0 * batch["input_ids"].sum(), None
+
+
+def test_eval_every_restores_the_best_weights():
+    from xfer_analysis.train.loop import TrainSettings, train
+
+    model = _Scalar()
+    feats = {"t": [{"input_ids": [1, 2]} for _ in range(8)]}
+    seen: list[float] = []
+    scores = iter([1.0, 5.0, 2.0, 0.0])
+
+    def evaluate() -> float:
+        seen.append(float(model.w))
+        return next(scores)
+
+    stats = train(model, feats, ["t"] * 8, TrainSettings(lr=0.5, batch_size=2, epochs=1),
+                  seed=0, pad_id=0, progress=False, evaluate=evaluate, eval_every=2)
+    assert len(seen) == 4 and stats.best == (5.0, 4)
+    assert float(model.w) == seen[1] != seen[-1]  # the weights of the best evaluation

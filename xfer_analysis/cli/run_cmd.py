@@ -41,10 +41,14 @@ def config_path(config: str) -> Path:
     return shipped_grid if shipped_grid.is_file() else path
 
 
-def _recipe(block: dict) -> str:
+def _recipe(cell) -> str:
+    """A cell's target-training recipe as `key=value` (settings at their default left out)."""
+    from xfer_analysis import tasks
     from xfer_analysis.train.grid import identity
 
-    shown = identity(block) or {}
+    if tasks.target(cell.target).category == "retrieval":
+        return "(no target training: scored on the stage-1 encoder)"
+    shown = identity(cell.target_training) or {}
     return " ".join(f"{k}={shown[k]}" for k in sorted(shown))
 
 
@@ -66,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             size = "full" if c.size is None else c.size
             state = "done" if c.id in done else "pending"
             print(f"{c.id}\t{state}\t{c.base.name}\t{c.intermediate_label}\t{size}\t{c.target}"
-                  f"\t{c.split}\t{c.seed}\t{_recipe(c.target_training)}")
+                  f"\t{c.split}\t{c.seed}\t{_recipe(c)}")
         print(f"# {len(grid.cells)} cells: {len(done)} done, {len(grid.cells) - len(done)} pending")
         return 0
     counts = run_grid(grid, store, executor=args.executor, progress=not args.no_progress,

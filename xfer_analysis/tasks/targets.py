@@ -208,7 +208,8 @@ _TARGET_LIST = [
 # hub pages); training sets as in XTREME's zero-shot recipe (English only).
 _XT = "google/xtreme"
 _SPLITS_DT = {"dev": "validation", "test": "test"}
-_SQUAD_TRAIN = DataSpec("rajpurkar/squad", "qa", {}, "plain_text", row_format="squad")
+_SQUAD_TRAIN = DataSpec("rajpurkar/squad", "qa", {}, "plain_text",
+                        {"train": "train", "dev": "validation"}, row_format="squad")
 _MNLI_TRAIN = DataSpec("nyu-mll/glue", "classification",
                        {"a": "premise", "b": "hypothesis", "label": "label"}, "mnli")
 #: ISO 639-1 -> Tatoeba config code, from google-research/xtreme utils_preprocess.py (commit
@@ -247,8 +248,8 @@ _DATA: dict[str, tuple[DataSpec | None, DataSpec | None]] = {
     "mlqa": (_SQUAD_TRAIN,
              DataSpec(_XT, "qa", {}, "MLQA.{lang}.{lang}", _SPLITS_DT, languages=_MLQA,
                       row_format="squad")),
-    "tydiqa": (DataSpec(_XT, "qa", {}, "tydiqa", where=("id", "startswith", "english-"),
-                        row_format="squad"),
+    "tydiqa": (DataSpec(_XT, "qa", {}, "tydiqa", {"train": "train", "dev": "validation"},
+                        where=("id", "startswith", "english-"), row_format="squad"),
                DataSpec(_XT, "qa", {}, "tydiqa", {"test": "validation"}, languages=_TYDIQA,
                         where=("id", "startswith", "{lname}-"), row_format="squad",
                         note="one config, 9 languages mixed (id prefix); validation = test")),

@@ -21,6 +21,9 @@ from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
 
 STAGE_KEYS = ("lr", "batch_size", "epochs")
+#: Where the intermediate training data comes from: the English originals, or a user-provided
+#: translation of them (same dataset ids and layout, in `translated_dir`).
+INTERMEDIATE_DATA = ("english", "translated")
 # max_seq_length None = the tokenizer's model_max_length; grad_accum = batches per optimizer
 # step; freeze_embeddings keeps the word-embedding matrix fixed (most of a small multilingual
 # encoder's parameters); eval_every None = no periodic validation, else keep the best
@@ -72,7 +75,8 @@ class Cell:
             "training": identity(s["intermediate_training"]) if self.intermediate else None,
             "mixture": s["mixture"] if len(self.intermediate) > 1 else None,
             "mlm": s["mlm"] if "mlm" in self.intermediate else None,
-        }
+        } | ({"intermediate_data": s["intermediate_data"]}
+             if self.intermediate and s["intermediate_data"] != "english" else {})
 
     def config(self) -> dict:
         """The canonical config of the whole cell (its id is a hash of this)."""
@@ -141,6 +145,7 @@ class Grid:
     checkpoint_every: int | None = None
     skipped: tuple[str, ...] = ()
     skip_unavailable: bool = False
+    translated_dir: Path | None = None
 
 
 def _need(raw: dict, key: str, path: Path) -> Any:
@@ -258,14 +263,14 @@ def _unavailable(settings: dict, targets: list[str], sets: list, path: Path) -> 
     out: dict = {}
     for t in targets:
         record, split = tasks.target(t), settings["splits"][t]
-        if record.category != "retrieval":
+        if record.category != "retrieval":  # retrieval targets are scored without training
             why = (record.train_data.why_not("train", "en") if record.train_data is not None
                    else f"{t} has no training data in the task registry")
+            block = settings["target_training"] | settings["target_recipes"].get(t, {})
+            if not why and block.get("eval_every") and selection_dev(t) is None:
+                why = f"eval_every needs an English dev split of {t}; it has none"
             if why:
                 out[(t, None)] = why
-        block = settings["target_training"] | settings["target_recipes"].get(t, {})
-        if block.get("eval_every") and selection_dev(t) is None:
-            out[(t, None)] = f"eval_every needs an English dev split of {t}; it has none"
         for lang in settings["languages"][t]:
             why = (record.eval_data.why_not(split, lang) if record.eval_data is not None
                    else f"{t} has no evaluation data in the task registry")
@@ -325,7 +330,17 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         | (raw.get("mixture") or {}),
         "mlm": raw.get("mlm"),
         "eval": {"batch_size": 32, "max_examples": None} | (raw.get("eval") or {}),
+        "intermediate_data": str(raw.get("intermediate_data", "english")),
     }
+    if settings["intermediate_data"] not in INTERMEDIATE_DATA:
+        raise InputError(f"intermediate_data must be one of {INTERMEDIATE_DATA}",
+                         path=str(path), field="intermediate_data")
+    translated = raw.get("translated_dir")
+    if (settings["intermediate_data"] == "translated") != bool(translated):
+        raise InputError("intermediate_data: translated needs translated_dir (a folder in the "
+                         "--data-dir layout holding the translated intermediate datasets), and "
+                         "translated_dir needs intermediate_data: translated",
+                         path=str(path), field="translated_dir")
     bases = [_base(b, path) for b in _need(raw, "base_models", path)]
     sizes = [_size(s, path) for s in raw.get("sizes", ["full"])]
     sets = _sets(_need(raw, "intermediate_sets", path), sizes, path)
@@ -370,6 +385,7 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         threads=int(raw["threads"]) if raw.get("threads") else None,
         ledger=(path.parent / ledger).resolve() if ledger else None,
         checkpoint_every=int(every) if every else None, skipped=tuple(skipped),
+        translated_dir=(path.parent / translated).resolve() if translated else None,
         skip_unavailable=skip_unavailable,
     )
 

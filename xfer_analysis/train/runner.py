@@ -64,7 +64,8 @@ def cell_rows(cell: Cell, outcome: dict, grid_name: str, version: str,
                 "base_model": cell.base.name, "model_params": float(outcome["model_params"]),
                 "intermediate": cell.intermediate_label,
                 "intermediate_examples": outcome["intermediate_examples"],
-                "intermediate_data": "english", "setting": "zero-shot",
+                "intermediate_data": cell.settings["intermediate_data"] if cell.intermediate
+                else "english", "setting": "zero-shot",
                 "target_task": task.name, "language": lang, "split": cell.split,
                 "metric": metric, "value": float(scores[metric]), "seed": cell.seed,
                 "confidence": "read directly", "note": note,
@@ -119,7 +120,7 @@ def context(grid: Grid, progress: bool = True, log=print) -> RunContext:
         found = _assets(grid)
         data_dir, asset_root = grid.data_dir or found.data_dir, found.root
     return RunContext(data_dir, grid.work_dir, grid.device, grid.bf16, progress, asset_root,
-                      grid.threads, grid.checkpoint_every, log)
+                      grid.threads, grid.checkpoint_every, log, grid.translated_dir)
 
 
 def provenance(grid: Grid) -> dict:

@@ -69,6 +69,7 @@ class RunContext:
     threads: int | None = None
     checkpoint_every: int | None = None
     log: Callable[[str], None] = print
+    translated_dir: Path | None = None
 
     def in_stage(self, key: str) -> InStage | None:
         """The in-flight checkpoint of one stage (`key`: a stage-1 id or a cell id), if the
@@ -191,17 +192,23 @@ def _features(kind: str, examples, tok, block: dict, labels, seed: int, train_mo
 
 def _build_model(encoder_path: str, heads: dict[str, tuple[str, int]], seed: int,
                  pooling: str = "first"):
-    """Encoder from disk + freshly initialised heads (seeded)."""
+    """Encoder from disk + freshly initialised heads (seeded); an `mlm` task uses the
+    checkpoint's pretrained MLM head, tied to the word embeddings."""
     from transformers import set_seed
 
-    from xfer_analysis.train.models import MultiTaskModel, hidden_size, load_encoder, make_head
+    from xfer_analysis.train import models as M
 
     set_seed(seed)
-    encoder = load_encoder(encoder_path)
-    width, vocab = hidden_size(encoder), encoder.config.vocab_size
-    return MultiTaskModel(
+    mlm = [t for t, (kind, _) in heads.items() if kind == "mlm"]
+    if mlm:
+        encoder, mlm_head = M.load_encoder_with_mlm_head(encoder_path)
+    else:
+        encoder = M.load_encoder(encoder_path)
+    width, vocab = M.hidden_size(encoder), encoder.config.vocab_size
+    return M.MultiTaskModel(
         encoder,
-        {t: make_head(kind, width, n, vocab, pooling) for t, (kind, n) in heads.items()},
+        {t: mlm_head if t in mlm else M.make_head(kind, width, n, vocab, pooling)
+         for t, (kind, n) in heads.items()},
         {t: kind for t, (kind, _) in heads.items()},
     )
 
@@ -223,7 +230,8 @@ def _stage1_examples(cell: Cell, ctx: RunContext) -> dict[str, tuple[str, list[d
                                    cell.seed + i)
         else:
             source = sources.intermediate_source(task)
-            examples = D.load_examples(source, ctx.data_dir)
+            translated = s["intermediate_data"] == "translated"
+            examples = D.load_examples(source, ctx.translated_dir if translated else ctx.data_dir)
         out[task] = (source.kind, D.subsample(examples, size, cell.seed + i))
     return out
 
