@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from xfer_analysis import results
-from xfer_analysis.errors import InputError
+from xfer_analysis.errors import InputError, UnknownNameError
 
 pytestmark = pytest.mark.train
 REPO = Path(__file__).resolve().parents[2]
@@ -166,7 +166,7 @@ def test_unknown_executor_is_refused(tmp_path):
     from xfer_analysis.train import load_grid, run_grid
 
     grid = load_grid(_grid(tmp_path, "g"), work_dir=tmp_path / "work")
-    with pytest.raises(InputError, match="unknown executor 'slurm'"):
+    with pytest.raises(UnknownNameError, match="slurm"):
         run_grid(grid, results.Store(tmp_path / "s.duckdb"), executor="slurm")
 
 

@@ -76,6 +76,5 @@ def run_ray(grid: Grid, cells: list[Cell], ctx: RunContext, write: Write, fail: 
         write(cell, outcome)
 
 
-EXECUTORS: dict[str, Callable[[Grid, list[Cell], RunContext, Write], None]] = {
-    "local": run_local, "ray": run_ray}
+EXECUTORS: dict[str, Callable[..., None]] = {"local": run_local, "ray": run_ray}
 """Executor name -> function (`xfer run --executor NAME`); a new executor is one entry here."""

@@ -135,9 +135,6 @@ def provenance(grid: Grid) -> dict:
     return out
 
 
-EXECUTORS = ("local", "ray")
-
-
 def check_files(grid: Grid, cells: list[Cell]) -> dict[str, str]:
     """Cells whose local input files are missing (BUCC 2018 mining files), {cell id: reason}:
     checked before any training so a grid never fails late on them."""
@@ -177,14 +174,6 @@ def record_failure(grid: Grid, cell: Cell, error: BaseException | str) -> str:
 
 
 def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
-<<<<<<< HEAD
-             log=print) -> dict[str, int]:
-    """Run every pending cell of `grid` and store its rows; returns counts of done/ran/rows."""
-    from xfer_analysis.train.executors import EXECUTORS
-
-    if executor not in EXECUTORS:
-        raise UnknownNameError("executor", executor, sorted(EXECUTORS))
-=======
              log=print, ray_address: str | None = None) -> dict:
     """Run every pending cell of `grid` and store its rows; returns counts of
     cells/skipped/ran/rows/failed plus `failures` (one line per failed cell).
@@ -192,12 +181,10 @@ def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
     A failing cell is recorded (`failure_path`) and the grid goes on; the caller decides the
     exit status from `failed`."""
     from xfer_analysis.errors import InputError
-    from xfer_analysis.train.executors import run_local, run_ray
+    from xfer_analysis.train.executors import EXECUTORS
 
     if executor not in EXECUTORS:
-        raise InputError(f"unknown executor {executor!r}; use one of {EXECUTORS}",
-                         field="executor")
->>>>>>> 68f395b (runner: every XTREME target and paper intermediate task carries its DataSpec (config per language, splits that exist, filters, row formats); train/sources.py keeps only row formats; grid checked against the records before training (impossible cells named, --skip-unavailable); hub-exact parquet fixtures from shared/hub_schemas; real BUCC mining files (hub gold-only refused); failing cells recorded, grid goes on; in-stage checkpoints with manifest; eval_every best checkpoint; Ray stage-1 tasks)
+        raise UnknownNameError("executor", executor, sorted(EXECUTORS))
     finished = done_cells(store, grid.cells, grid.ledger)
     pending = [c for c in grid.cells if c.id not in finished]
     missing = check_files(grid, pending)
@@ -229,19 +216,13 @@ def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
         log(f"  {cell.id} {cell.base.name} {cell.intermediate_label} {cell.target} "
             f"seed={cell.seed}: {n} rows, {outcome['seconds']:.0f} s")
 
-<<<<<<< HEAD
-    EXECUTORS[executor](grid, pending, ctx, write)
-=======
     def fail(cell: Cell, error: BaseException | str) -> None:
         line = record_failure(grid, cell, error)
         failures.append(line)
         log(f"  FAILED {line}")
 
-    if executor == "ray":
-        run_ray(grid, pending, ctx, write, fail, ray_address)
-    else:
-        run_local(grid, pending, ctx, write, fail)
->>>>>>> 68f395b (runner: every XTREME target and paper intermediate task carries its DataSpec (config per language, splits that exist, filters, row formats); train/sources.py keeps only row formats; grid checked against the records before training (impossible cells named, --skip-unavailable); hub-exact parquet fixtures from shared/hub_schemas; real BUCC mining files (hub gold-only refused); failing cells recorded, grid goes on; in-stage checkpoints with manifest; eval_every best checkpoint; Ray stage-1 tasks)
+    EXECUTORS[executor](grid, pending, ctx, write, fail,
+                        **({"address": ray_address} if ray_address else {}))
     return {"cells": len(grid.cells), "skipped": len(finished), "ran": len(pending),
             "rows": added, "failed": len(failures), "failures": failures,
             "unavailable": len(missing)}
