@@ -1,9 +1,8 @@
 """The training loop shared by both stages: AdamW, linear warm-up/decay, multi-task schedule.
 
 A plain PyTorch loop (no Trainer) because one step may draw from any of several task heads.
-bf16 autocast when asked (fp16 with a gradient scaler on CUDA when `fp16`); a tqdm bar per
-stage. Everything random is seeded by the caller's `seed`, so a re-run on the same machine
-gives the same weights.
+bf16 autocast when asked (CPU or CUDA; no fp16 path); a tqdm bar per stage. Everything random
+is seeded by the caller's `seed`, so a re-run on the same machine gives the same weights.
 
 In-stage checkpoints (`InStage`): every N optimizer steps the loop saves weights, optimizer,
 scheduler, RNG states and the position in the plan (which fixes every task's batch iterator),
