@@ -144,6 +144,27 @@ def test_train_sizes_appear_in_their_source(shared_dir):
             assert str(t.train_examples) in (claims if t.name in tasks.PAPER_TASKS else assets)
 
 
+def test_every_paper_task_and_xtreme_target_carries_its_data_record():
+    for name in tasks.PAPER_TASKS:
+        spec = tasks.intermediate(name).data
+        assert spec is not None and spec.split_for("train") is not None, name
+    for t in tasks.targets("xtreme"):
+        assert t.eval_data is not None, t.name
+        assert (t.train_data is None) == (t.category == "retrieval"), t.name
+        for lang in t.languages_for("xtreme"):
+            split = "test" if t.name in ("xquad", "tydiqa", "tatoeba") else "dev"
+            ok = t.split_for(split, lang) is not None
+            assert ok == (not (t.name == "udpos" and lang in ("kk", "th", "tl", "yo"))), (t, lang)
+    assert tasks.target("xquad").split_for("dev", "de") is None
+    assert tasks.target("xquad").split_for("test", "de") == "validation"
+    assert tasks.target("xnli").split_for("train") == "train"  # MNLI
+    assert tasks.target("udpos").eval_data.config_for("de") == "udpos.German"
+    assert tasks.target("tatoeba").eval_data.config_for("fa") == "tatoeba.pes"
+    assert tasks.target("tydiqa").eval_data.where_for("fi") == ("id", "startswith", "finnish-")
+    assert tasks.intermediate("anli").data.hub_splits("train") == (
+        "train_r1", "train_r2", "train_r3")
+
+
 def test_languages():
     de = tasks.language("German")
     assert (de.code, de.family, de.script) == ("de", "Indo-European", "Latin")

@@ -119,7 +119,8 @@ def mutate(rng: random.Random, rows: list[dict], fmt: str) -> tuple[list[dict], 
     elif how == "bad params":
         target["model_params"] = rng.choice([0, -5, "-1e9", "ten"])
     elif how == "nul":
-        target[rng.choice(["run_id", "note", "base_model", "source"])] = "a\x00b"
+        names = ["note", "base_model", "source"] + ([] if fmt == "grid" else ["run_id"])
+        target[rng.choice(names)] = "a\x00b"  # (a grid file has no run_id column)
     elif how == "conflict":
         twin = dict(target)
         field_, new = rng.choice([("value", 55.5 if target["value"] != 55.5 else 44.4),
@@ -208,7 +209,7 @@ def _parquet_bytes(rng: random.Random, rows: list[dict]) -> bytes:
     for c in columns:
         cells = [r.get(c) for r in rows]
         if c == "seed" and all(isinstance(v, int) or v is None for v in cells):
-            kind = pa.uint64() if all((v or 0) >= 0 for v in cells) and rng.random() < 0.3 \
+            kind = pa.uint64() if all(0 <= (v or 0) < 2**64 for v in cells) and rng.random() < 0.3 \
                 else pa.int64() if all(-(2**63) <= (v or 0) < 2**63 for v in cells) \
                 else pa.string()
             cells = [str(v) if kind == pa.string() and v is not None else v for v in cells]

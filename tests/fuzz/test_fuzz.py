@@ -36,3 +36,10 @@ def test_every_mutation_kind_is_refused(seed: int) -> None:
     """A fixed sweep, so every mutation of every format runs in each test run."""
     for fmt in FORMATS:
         check_case(case(random.Random(1000 + seed), fmt), with_import=False)
+
+
+@pytest.mark.parametrize(("fmt", "seed"), [("parquet", "parquet:373")])
+def test_cases_the_large_run_found(fmt: str, seed: str) -> None:
+    """Cases `bench_fuzz.py` found (a damaged Parquet string that is not UTF-8 crashed the
+    reader with an ArrowException)."""
+    check_case(case(random.Random(seed), fmt))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from xfer_analysis.errors import InputError, UnknownNameError
+from xfer_analysis.errors import InputError
 from xfer_analysis.train import data, load_grid, mixture, sources
 from xfer_analysis.train.evaluation import decode_spans
 
@@ -56,9 +56,9 @@ def test_local_fixture_loading_in_hub_format():
 
 
 def test_unsupported_targets_and_splits_are_named():
-    with pytest.raises(UnknownNameError):
+    with pytest.raises(InputError, match="xcopa has no train data"):
         sources.target_train_source("xcopa")
-    with pytest.raises(InputError, match="xquad has no 'dev'"):
+    with pytest.raises(InputError, match="XQuAD.de has no 'dev' split"):
         sources.target_eval_source("xquad", "de", "dev")
     assert sources.target_eval_source("tatoeba", "fa", "test").config == "tatoeba.pes"
 
@@ -125,3 +125,96 @@ def test_mean_pooling_ignores_padding():
     mask = torch.tensor([[1, 1, 0]])
     assert pool(states, mask, "mean").tolist() == [[2.0, 1.0]]
     assert pool(states, mask, "first").tolist() == [[1.0, 0.0]]
+
+
+#: Cell ids of configs/cpu_demo.yaml when this test was written (its real run, data/runs/
+#: cpu_demo, is keyed by them): a new setting with a default must never change them.
+CPU_DEMO_IDS_SHA256 = "b4094d06dc9cacdf3d009bb11c8f134cc7b80a247de693500e51f3c7ef5a5e03"
+CPU_DEMO_FIRST = ["ca1ff08c5ebed0a28", "cb8516b1a3483c1a1", "cfe6d93b9853ba6ca"]
+
+
+def test_cpu_demo_cell_ids_are_pinned():
+    import hashlib
+
+    grid = load_grid(Path(__file__).resolve().parents[2] / "configs" / "cpu_demo.yaml")
+    ids = [c.id for c in grid.cells]
+    assert len(ids) == 66 and ids[:3] == CPU_DEMO_FIRST
+    assert hashlib.sha256(" ".join(ids).encode()).hexdigest() == CPU_DEMO_IDS_SHA256
+
+
+IMPOSSIBLE = """
+name: impossible
+split: dev
+base_models: [{name: tiny-xlm-roberta, path: tiny, retrieval_layer: 1, tiny: {hidden: 32}}]
+intermediate_sets: [none]
+targets: [udpos, xquad]
+seeds: [1]
+languages: {udpos: [de, kk], xquad: [de]}
+intermediate_training: {lr: 1.0e-3, batch_size: 16, epochs: 1}
+target_training: {lr: 1.0e-3, batch_size: 16, epochs: 1}
+"""
+
+
+def test_impossible_split_fails_before_training_and_names_the_cell(tmp_path):
+    path = tmp_path / "g.yaml"
+    path.write_text(IMPOSSIBLE)
+    with pytest.raises(InputError) as err:
+        load_grid(path)
+    text = str(err.value)
+    assert "udpos.Kazakh has no 'dev' split in kk" in text
+    assert "XQuAD.de has no 'dev' split" in text
+    assert "cell c" in text and "/ udpos dev /" in text
+    grid = load_grid(path, skip_unavailable=True)
+    assert {c.target for c in grid.cells} == {"udpos"}
+    assert all(c.settings["languages"]["udpos"] == ("de",) for c in grid.cells)
+    assert any("kk" in s for s in grid.skipped) and any("xquad" in s for s in grid.skipped)
+
+
+def test_shipped_grids_are_possible():
+    for path in sorted((Path(__file__).resolve().parents[2] / "configs").glob("*.yaml")):
+        load_grid(path)  # raises naming the impossible cells
+
+
+def test_the_mlm_variant_uses_the_pretrained_head_tied_to_the_embeddings(tmp_path):
+    from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
+
+    from xfer_analysis.train.stages import _build_model
+
+    config = XLMRobertaConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1,
+                              num_attention_heads=2, intermediate_size=32)
+    torch.manual_seed(0)
+    pretrained = XLMRobertaForMaskedLM(config)
+    pretrained.save_pretrained(tmp_path)
+    model = _build_model(str(tmp_path), {"mlm": ("mlm", 0), "nli": ("classification", 3)}, 1)
+    head = model.heads["mlm"].head
+    assert head.decoder.weight is model.encoder.get_input_embeddings().weight  # tied
+    assert torch.equal(head.dense.weight, pretrained.lm_head.dense.weight)  # not a fresh head
+
+
+class _Scalar(torch.nn.Module):
+    """A one-weight model with the runner's (task, batch) -> (loss, logits) interface."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, task, batch):
+        return (self.w - 10.0).pow(2).sum() + 0 * batch["input_ids"].sum(), None
+
+
+def test_eval_every_restores_the_best_weights():
+    from xfer_analysis.train.loop import TrainSettings, train
+
+    model = _Scalar()
+    feats = {"t": [{"input_ids": [1, 2]} for _ in range(8)]}
+    seen: list[float] = []
+    scores = iter([1.0, 5.0, 2.0, 0.0])
+
+    def evaluate() -> float:
+        seen.append(float(model.w))
+        return next(scores)
+
+    stats = train(model, feats, ["t"] * 8, TrainSettings(lr=0.5, batch_size=2, epochs=1),
+                  seed=0, pad_id=0, progress=False, evaluate=evaluate, eval_every=2)
+    assert len(seen) == 4 and stats.best == (5.0, 4)
+    assert float(model.w) == seen[1] != seen[-1]  # the weights of the best evaluation

@@ -56,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(claims.verdicts_json(verdicts), indent=2))
         return 0
     shown = claims.verdict_table(verdicts)
+    width = max((len(s) for s in shown["status"]), default=0)
     for row in shown.itertuples(index=False):
-        print(f"{row.claim:<20} {row.status:<18} measured {row.measured}  expected "
+        print(f"{row.claim:<20} {row.status:<{width}} measured {row.measured}  expected "
               f"{row.expected}")
         print(f"{'':<20} {row.detail}")
     counts = shown["status"].value_counts()

@@ -1,15 +1,14 @@
 """Scale normalisation: bring scores on 0-1 to 0-100 and refuse values whose scale is ambiguous.
 
 Conventions: ``"0-100"`` (values are already percentages), ``"0-1"`` (fractions, multiplied by
-100), or ``None`` = infer for a whole file: if every value is within [0, 1] the file is refused
-(it may be fractions or a table of tiny percentages; pass ``scale`` to say which); a file mixing
-values in (0, 1] with values above 1 is refused too, naming a record of each kind.
+100), or ``None`` = infer for a whole file (`_records.ValueScale`, batch by batch): if every
+value is within [0, 1] the file is refused (it may be fractions or a table of tiny
+percentages; pass ``scale`` to say which); a file mixing values in (0, 1] with values above 1
+is refused too, naming a record of each kind.
 Exactly 0 is the same on both scales and never ambiguous.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from xfer_analysis.errors import ScaleError
 
@@ -63,22 +62,3 @@ def to_percent(
             )
         return value
     raise ScaleError(f"unknown scale convention {convention!r}", path=path, field=field)
-
-
-def infer_file_scale(values: Sequence[float], labels: Sequence[str], path: str | None) -> str:
-    """The convention of a whole file whose values are meant to be 0-100; refuse if unclear."""
-    small = [i for i, v in enumerate(values) if 0.0 < v <= 1.0]
-    large = [i for i, v in enumerate(values) if v > 1.0]
-    if small and large:
-        raise ScaleError(
-            f"mixed scales: {labels[small[0]]} has {values[small[0]]!r} (a fraction?) while "
-            f"{labels[large[0]]} has {values[large[0]]!r}; fix the file or pass scale",
-            path=path, field="value",
-        )
-    if small:
-        raise ScaleError(
-            f"every value is within 0-1 (e.g. {labels[small[0]]}: {values[small[0]]!r}); results "
-            "are stored on 0-100, pass scale='0-1' to convert or scale='0-100' to keep them",
-            path=path, field="value",
-        )
-    return "0-100"

@@ -216,14 +216,16 @@ def read_parquet(path: Path, scale: str | None = None, **run_meta: object) -> pd
         _check_required(names, path, run_meta)
         if parquet.metadata.num_rows == 0:
             raise no_rows(str(path))
-        df = parquet.read().to_pandas()
+        table = parquet.read()
+        table.validate(full=True)  # Parquet pages carry no checksum: text may not be UTF-8
+        df = table.to_pandas()
+        records = df.astype(object).where(df.notna(), None).to_dict("records")
     except InputError:
         raise
     except Exception as exc:  # pyarrow raises many types for corrupt files
         raise InputError(
             f"cannot read Parquet: {type(exc).__name__}: {str(exc)[:200]}", path=str(path)
         ) from None
-    records = df.astype(object).where(df.notna(), None).to_dict("records")
     for i, rec in enumerate(records):
         rec[RECORD_COLUMN] = i + 1
     return _finish(records, path, scale, run_meta)

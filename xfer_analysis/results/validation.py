@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
@@ -154,12 +156,34 @@ def _distinct_values_suffice(raw: pd.Series) -> bool:
     return pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty")
 
 
+_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+"""Every character `str.strip()` removes (so Arrow's trim strips exactly the same)."""
+
+
+def _arrow_text(raw: pd.Series) -> bool:
+    return isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow"
+
+
+def _free_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """States and cells of a free-text column held as Arrow text, with Arrow kernels: the same
+    strip as `str.strip`, NUL refused; Arrow text is valid UTF-8, so it holds no surrogate."""
+    text = pa.array(raw)
+    trimmed = pc.utf8_trim(text, characters=_WHITESPACE)
+    missing = pc.fill_null(pc.equal(trimmed, ""), True).to_numpy(zero_copy_only=False)
+    bad = pc.fill_null(pc.match_substring(trimmed, "\x00"), False).to_numpy(
+        zero_copy_only=False)
+    states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
+    return states, trimmed.to_numpy(zero_copy_only=False)
+
+
 def _check_column(column: str, raw: pd.Series, origin: str | None) -> tuple[pd.Series, np.ndarray]:
     """The checked, canonical cells of one column and the mask of rows where a cell is bad."""
     dtype = raw.dtype
     numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
     if numeric and column in (*_FLOATS, *_INTEGERS):
         states, cells = _numeric(column, raw)
+    elif column in _FREE_TEXT and _arrow_text(raw):
+        states, cells = _free_text(raw)
     elif _distinct_values_suffice(raw):
         states, cells = _by_unique(column, raw)
     else:

@@ -47,35 +47,49 @@ class IntermediateTask:
     data: DataSpec | None = None
 
 
+_PAIR = {"a": "premise", "b": "hypothesis", "label": "label"}
 _LIST = [
     IntermediateTask("anli", "ANLI", "pair classification", "adversarially collected NLI",
-                     None, "entailment / neutral / contradiction", "Nie et al. 2020"),
+                     None, "entailment / neutral / contradiction", "Nie et al. 2020",
+                     DataSpec("facebook/anli", "classification", _PAIR, "plain_text",
+                              {"train": "train_r1+train_r2+train_r3"})),
     IntermediateTask("ccg", "CCG", "tagging", "newswire (CCGbank, WSJ)",
-                     None, "CCG supertags", "Hockenmaier & Steedman 2007"),
+                     None, "CCG supertags", "Hockenmaier & Steedman 2007",
+                     # LDC-licensed, not on the hub: only a local copy (tokens + tags) works.
+                     DataSpec("ccgbank", "tagging", {"tokens": "tokens", "tags": "tags"})),
     IntermediateTask("commonsenseqa", "CommonsenseQA", "multiple choice",
                      "commonsense knowledge (ConceptNet)", None, "one correct answer choice",
-                     "Talmor et al. 2019"),
+                     "Talmor et al. 2019",
+                     DataSpec("tau/commonsense_qa", "multiple_choice", {},
+                              row_format="commonsense_qa")),
     IntermediateTask("cosmosqa", "Cosmos QA", "multiple choice",
                      "personal narratives (blogs)", None, "one correct answer choice",
-                     "Huang et al. 2019"),
+                     "Huang et al. 2019",
+                     DataSpec("allenai/cosmos_qa", "multiple_choice", {}, row_format="cosmos_qa")),
     IntermediateTask("hellaswag", "HellaSwag", "multiple choice",
                      "video captions and how-to articles (ActivityNet, WikiHow)", None,
-                     "one correct continuation", "Zellers et al. 2019"),
+                     "one correct continuation", "Zellers et al. 2019",
+                     DataSpec("Rowan/hellaswag", "multiple_choice", {}, row_format="hellaswag")),
     IntermediateTask("mnli", "MNLI", "pair classification", "multi-genre (written and spoken)",
-                     392702, "entailment / neutral / contradiction", _SIZE_SOURCE),
+                     392702, "entailment / neutral / contradiction", _SIZE_SOURCE,
+                     DataSpec("nyu-mll/glue", "classification", _PAIR, "mnli")),
     IntermediateTask("qqp", "QQP", "pair classification", "community QA (Quora questions)",
-                     363849, "duplicate / not duplicate", _SIZE_SOURCE),
+                     363849, "duplicate / not duplicate", _SIZE_SOURCE,
+                     DataSpec("nyu-mll/glue", "classification",
+                              {"a": "question1", "b": "question2", "label": "label"}, "qqp")),
     IntermediateTask("squad", "SQuAD", "extractive QA", "Wikipedia", 87599,
-                     "answer span in the passage", _SIZE_SOURCE),
+                     "answer span in the passage", _SIZE_SOURCE,
+                     DataSpec("rajpurkar/squad", "qa", {}, "plain_text", row_format="squad")),
     IntermediateTask("sst2", "SST-2", "single-sentence classification", "movie reviews",
-                     67349, "positive / negative", _SIZE_SOURCE),
+                     67349, "positive / negative", _SIZE_SOURCE,
+                     DataSpec("nyu-mll/glue", "classification",
+                              {"a": "sentence", "label": "label"}, "sst2")),
     IntermediateTask("mlm", "multilingual MLM", "language modelling",
                      "multilingual unlabelled text", None, "masked tokens",
                      "Phang et al. 2020 v2 abstract (continued multilingual MLM variant)"),
 ]
 
 _BIGBENCH = "BIG-bench 1.0.0 (pip sdist `bigbench`), ../shared/real_assets/README.md"
-_PAIR = {"a": "premise", "b": "hypothesis", "label": "label"}
 #: English tasks a CPU machine can fetch from the package registry (`xfer assets fetch
 #: cpu-demo`); sizes are counted in the fetched files. Not tasks of the paper.
 CPU_DEMO_LIST = [

@@ -21,7 +21,7 @@ PAWS-X and BUCC are XTREME-only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from xfer_analysis.errors import UnknownNameError
 from xfer_analysis.tasks._names import build_index, name_key, resolve
@@ -56,6 +56,16 @@ class TargetTask:
     def benchmarks(self) -> tuple[str, ...]:
         """Benchmarks that contain this task."""
         return tuple(b for b in BENCHMARKS if b in self.languages)
+
+    def data_for(self, role: str) -> DataSpec | None:
+        """The data record serving `role`: `train` (English training set), `dev` or `test`."""
+        return self.train_data if role == "train" else self.eval_data
+
+    def split_for(self, role: str, lang: str | None = None) -> str | None:
+        """The hub split serving `role` (`train`, `dev`, `test`) in `lang`, or None when the
+        task has no such data (no record, no such split, or no config for the language)."""
+        spec = self.data_for(role)
+        return None if spec is None else spec.split_for(role, lang)
 
     def languages_for(self, benchmark: str = XTREME) -> tuple[str, ...]:
         """Test languages of this task in `benchmark`; UnknownNameError if it is not part of it."""
@@ -192,6 +202,72 @@ _TARGET_LIST = [
         {XTREME_R: "file names xquad-r/<lang>.json in google-research-datasets/lareqa"},
     ),
 ]
+
+# Data of the XTREME targets: google/xtreme configs and splits as in
+# ../shared/hub_schemas/schemas.json (read from the `datasets` xtreme builder and the parquet
+# hub pages); training sets as in XTREME's zero-shot recipe (English only).
+_XT = "google/xtreme"
+_SPLITS_DT = {"dev": "validation", "test": "test"}
+_SQUAD_TRAIN = DataSpec("rajpurkar/squad", "qa", {}, "plain_text",
+                        {"train": "train", "dev": "validation"}, row_format="squad")
+_MNLI_TRAIN = DataSpec("nyu-mll/glue", "classification",
+                       {"a": "premise", "b": "hypothesis", "label": "label"}, "mnli")
+#: ISO 639-1 -> Tatoeba config code, from google-research/xtreme utils_preprocess.py (commit
+#: a0ffd2453e3d8060f20d5804f45a1b75cf7a54fc, ``lang3_dict``), as in the hub's ``tatoeba.<code>``.
+TATOEBA_CODES = {
+    "af": "afr", "ar": "ara", "bg": "bul", "bn": "ben", "de": "deu", "el": "ell", "es": "spa",
+    "et": "est", "eu": "eus", "fa": "pes", "fi": "fin", "fr": "fra", "he": "heb", "hi": "hin",
+    "hu": "hun", "id": "ind", "it": "ita", "ja": "jpn", "jv": "jav", "ka": "kat", "kk": "kaz",
+    "ko": "kor", "ml": "mal", "mr": "mar", "nl": "nld", "pt": "por", "ru": "rus", "sw": "swh",
+    "ta": "tam", "te": "tel", "th": "tha", "tl": "tgl", "tr": "tur", "ur": "urd", "vi": "vie",
+    "zh": "cmn",
+}
+_TAGS = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+_DATA: dict[str, tuple[DataSpec | None, DataSpec | None]] = {
+    "xnli": (_MNLI_TRAIN, DataSpec(
+        _XT, "classification", {"a": "sentence1", "b": "sentence2", "label": "gold_label"},
+        "XNLI", _SPLITS_DT, ("entailment", "neutral", "contradiction"), languages=_XNLI,
+        where=("language", "==", "{lang}"), note="one config, 15 languages mixed; no train")),
+    "pawsx": (DataSpec(_XT, "classification",
+                       {"a": "sentence1", "b": "sentence2", "label": "label"}, "PAWS-X.en"),
+              DataSpec(_XT, "classification",
+                       {"a": "sentence1", "b": "sentence2", "label": "label"}, "PAWS-X.{lang}",
+                       _SPLITS_DT, ("0", "1"), languages=_split("de,en,es,fr,ja,ko,zh"))),
+    "udpos": (DataSpec(_XT, "tagging", {"tokens": "tokens", "tags": "pos_tags"},
+                       "udpos.English"),
+              DataSpec(_XT, "tagging", {"tokens": "tokens", "tags": "pos_tags"}, "udpos.{name}",
+                       _SPLITS_DT, languages=_UDPOS,
+                       missing={"kk": ("dev",), "tl": ("dev",), "th": ("dev",), "yo": ("dev",)},
+                       note="Kazakh: train+test; Tagalog, Thai, Yoruba: test only")),
+    "panx": (DataSpec(_XT, "tagging", {"tokens": "tokens", "tags": "ner_tags"}, "PAN-X.en"),
+             DataSpec(_XT, "tagging", {"tokens": "tokens", "tags": "ner_tags"}, "PAN-X.{lang}",
+                      _SPLITS_DT, tuple(_TAGS), languages=_PANX)),
+    "xquad": (_SQUAD_TRAIN,
+              DataSpec(_XT, "qa", {}, "XQuAD.{lang}", {"test": "validation"}, languages=_XQUAD,
+                       row_format="squad", note="validation only (served as the test split)")),
+    "mlqa": (_SQUAD_TRAIN,
+             DataSpec(_XT, "qa", {}, "MLQA.{lang}.{lang}", _SPLITS_DT, languages=_MLQA,
+                      row_format="squad")),
+    "tydiqa": (DataSpec(_XT, "qa", {}, "tydiqa", {"train": "train", "dev": "validation"},
+                        where=("id", "startswith", "english-"), row_format="squad"),
+               DataSpec(_XT, "qa", {}, "tydiqa", {"test": "validation"}, languages=_TYDIQA,
+                        where=("id", "startswith", "{lname}-"), row_format="squad",
+                        note="one config, 9 languages mixed (id prefix); validation = test")),
+    # Real mining needs the BUCC 2018 files with their distractor sentences, in the layout of
+    # google-research/xtreme scripts/download_data.sh (`bucc2018/<l>-en.<dev|test>.<l|en|gold>`).
+    # The hub's google/xtreme bucc18.<l> holds only the gold pairs: never a mining corpus.
+    "bucc2018": (None, DataSpec(
+        "bucc2018", "mining", {}, "{lang}-en", {"dev": "dev", "test": "test"},
+        languages=_split("de,fr,ru,zh"),
+        note="local BUCC 2018 files only (google/xtreme bucc18 = gold pairs, no distractors)")),
+    "tatoeba": (None, DataSpec(
+        _XT, "retrieval", {"source": "source_sentence", "target": "target_sentence"},
+        "tatoeba.{code}", {"test": "validation"}, languages=tuple(TATOEBA_CODES),
+        codes=TATOEBA_CODES, row_format="strip_pair",
+        note="validation only (served as the test split); lines keep a trailing newline")),
+}
+_TARGET_LIST = [replace(t, train_data=_DATA[t.name][0], eval_data=_DATA[t.name][1])
+                if t.name in _DATA else t for t in _TARGET_LIST]
 
 _MULTIEMO = _split("en,de,es,fr,it,ja,nl,pl,pt,ru,zh")
 _MULTIEMO_SRC = ("bigbench 1.0.0 multiemo/all_sentence_<lang> (Kocon et al. 2021, CLARIN-PL; "

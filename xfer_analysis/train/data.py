@@ -112,6 +112,57 @@ def load_examples(source: Source, data_dir: str | Path | None = None) -> list[di
     return out
 
 
+BUCC_DIR = "bucc2018"
+
+
+def bucc_files(data_dir: str | Path | None, lang: str, split: str) -> dict[str, Path]:
+    """The BUCC 2018 files of one language pair and split (`dev` or `test`) in the layout of
+    google-research/xtreme scripts/download_data.sh: `<data_dir>/bucc2018/<l>-en.<split>.<l>`,
+    `.en` (sentences with their distractors, `id<TAB>sentence`) and `.gold` (`id<TAB>id`)."""
+    folder = Path(data_dir or ".") / BUCC_DIR
+    return {side: folder / f"{lang}-en.{split}.{side if side != 'src' else lang}"
+            for side in ("src", "en", "gold")}
+
+
+def bucc_missing(data_dir: str | Path | None, lang: str, split: str) -> str | None:
+    """Why BUCC 2018 `lang`-en `split` cannot be mined here (None when its files are there)."""
+    files = bucc_files(data_dir, lang, split)
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if data_dir is not None and not missing:
+        return None
+    return (f"BUCC 2018 {lang}-en {split} needs the BUCC files with their distractor sentences "
+            f"(google-research/xtreme scripts/download_data.sh layout); missing: "
+            f"{', '.join(missing) if data_dir is not None else BUCC_DIR + '/ under --data-dir'}. "
+            f"The hub's google/xtreme bucc18.{lang} holds only the gold pairs, which is not a "
+            f"mining task, so the runner does not score BUCC from it")
+
+
+def load_bucc(data_dir: str | Path | None, lang: str, split: str) -> dict:
+    """Sentences (with distractors) and gold pairs of BUCC 2018 `lang`-en, for real mining.
+
+    Refuses, naming the missing file, when the BUCC files are not there: the hub's
+    google/xtreme bucc18 configs hold only the gold pairs, and mining among gold pairs alone
+    gives an F1 near 100 that is not comparable with published BUCC numbers."""
+    why = bucc_missing(data_dir, lang, split)
+    if why is not None:
+        raise InputError(why, path=str(bucc_files(data_dir, lang, split)["gold"].parent))
+    files = bucc_files(data_dir, lang, split)
+
+    def read(path: Path) -> list[tuple[str, str]]:
+        out = []
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            parts = line.split("\t")
+            if len(parts) != 2:
+                raise InputError("expected `id<TAB>text`", path=str(path), line=i + 1)
+            out.append((parts[0].strip(), parts[1].strip()))
+        return out
+
+    src, trg, gold = read(files["src"]), read(files["en"]), read(files["gold"])
+    return {"source_ids": [i for i, _ in src], "source": [t for _, t in src],
+            "target_ids": [i for i, _ in trg], "target": [t for _, t in trg],
+            "gold": set(gold)}
+
+
 def subsample(examples: list[dict], size: float | int | None, seed: int) -> list[dict]:
     """The data-size knob: a fraction (0 < f <= 1) or a count N of examples, seeded and stable."""
     if size is None:

@@ -86,15 +86,15 @@ def score_top1(src: np.ndarray, trg: np.ndarray) -> tuple[dict[str, float], np.n
     return metrics.accuracy(gold, [str(int(j)) for j in nearest]), nearest
 
 
-def score_bucc(model, tok, examples: list[dict], layer: int, batch_size: int,
+def score_bucc(model, tok, bucc: dict, layer: int, batch_size: int,
                max_len: int) -> dict[str, float]:
-    """Margin-mined pairs, threshold optimised on this split's gold pairs, pair F1 (0-100)."""
-    src = embeddings(model, tok, [ex["source"] for ex in examples], layer, batch_size, max_len)
-    trg = embeddings(model, tok, [ex["target"] for ex in examples], layer, batch_size, max_len)
-    ids_s = [f"s{i}" for i in range(len(examples))]
-    ids_t = [f"t{i}" for i in range(len(examples))]
-    gold = set(zip(ids_s, ids_t, strict=True))
-    candidates = retrieval.to_id_pairs(retrieval.bucc_mine(src, trg), ids_s, ids_t)
+    """Real BUCC mining (`data.load_bucc`: sentences with distractors and gold pairs): margin-
+    mined candidate pairs, threshold optimised on this split's gold pairs, pair F1 (0-100)."""
+    src = embeddings(model, tok, bucc["source"], layer, batch_size, max_len)
+    trg = embeddings(model, tok, bucc["target"], layer, batch_size, max_len)
+    gold = set(bucc["gold"])
+    candidates = retrieval.to_id_pairs(retrieval.bucc_mine(src, trg), bucc["source_ids"],
+                                       bucc["target_ids"])
     pairs = list(candidates)
     threshold = retrieval.best_threshold([candidates[p] for p in pairs],
                                          [p in gold for p in pairs], len(gold))

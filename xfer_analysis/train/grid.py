@@ -21,6 +21,9 @@ from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
 
 STAGE_KEYS = ("lr", "batch_size", "epochs")
+#: Where the intermediate training data comes from: the English originals, or a user-provided
+#: translation of them (same dataset ids and layout, in `translated_dir`).
+INTERMEDIATE_DATA = ("english", "translated")
 # max_seq_length None = the tokenizer's model_max_length; grad_accum = batches per optimizer
 # step; freeze_embeddings keeps the word-embedding matrix fixed (most of a small multilingual
 # encoder's parameters); eval_every None = no periodic validation, else keep the best
@@ -72,7 +75,8 @@ class Cell:
             "training": identity(s["intermediate_training"]) if self.intermediate else None,
             "mixture": s["mixture"] if len(self.intermediate) > 1 else None,
             "mlm": s["mlm"] if "mlm" in self.intermediate else None,
-        }
+        } | ({"intermediate_data": s["intermediate_data"]}
+             if self.intermediate and s["intermediate_data"] != "english" else {})
 
     def config(self) -> dict:
         """The canonical config of the whole cell (its id is a hash of this)."""
@@ -139,6 +143,9 @@ class Grid:
     label: str | None = None
     threads: int | None = None
     checkpoint_every: int | None = None
+    skipped: tuple[str, ...] = ()
+    skip_unavailable: bool = False
+    translated_dir: Path | None = None
 
 
 def _need(raw: dict, key: str, path: Path) -> Any:
@@ -240,11 +247,61 @@ def default_work_dir(name: str) -> Path:
     return Path(root) / name
 
 
+def selection_dev(target: str) -> tuple[tasks.DataSpec, str] | None:
+    """The English dev data that picks a target's best checkpoint (`eval_every`): the target's
+    own English dev split, else the dev split of its English training set (SQuAD for XQuAD)."""
+    record = tasks.target(target)
+    for spec, role in ((record.eval_data, "dev"), (record.train_data, "dev")):
+        if spec is not None and spec.split_for(role, "en") is not None:
+            return spec, "en"
+    return None
+
+
+def _unavailable(settings: dict, targets: list[str], sets: list, path: Path) -> dict:
+    """What the task records say cannot be run: {(target, lang or None): reason} and
+    {intermediate task: reason}. Checked before any training."""
+    out: dict = {}
+    for t in targets:
+        record, split = tasks.target(t), settings["splits"][t]
+        if record.category != "retrieval":  # retrieval targets are scored without training
+            why = (record.train_data.why_not("train", "en") if record.train_data is not None
+                   else f"{t} has no training data in the task registry")
+            block = settings["target_training"] | settings["target_recipes"].get(t, {})
+            if not why and block.get("eval_every") and selection_dev(t) is None:
+                why = f"eval_every needs an English dev split of {t}; it has none"
+            if why:
+                out[(t, None)] = why
+        for lang in settings["languages"][t]:
+            why = (record.eval_data.why_not(split, lang) if record.eval_data is not None
+                   else f"{t} has no evaluation data in the task registry")
+            if why:
+                out[(t, lang)] = why
+    for iset, _ in sets:
+        for task in iset:
+            if task == "mlm":
+                continue
+            record = tasks.intermediate(task)
+            why = (record.data.why_not("train") if record.data is not None
+                   else f"intermediate task {task} has no data in the task registry")
+            if why:
+                out[task] = why
+    return out
+
+
+def _describe(cell: Cell) -> str:
+    return (f"cell {cell.id} ({cell.base.name} / {cell.intermediate_label} / {cell.target} "
+            f"{cell.split} / seed {cell.seed})")
+
+
 def load_grid(path: str | Path, data_dir: str | Path | None = None,
-              work_dir: str | Path | None = None) -> Grid:
+              work_dir: str | Path | None = None, skip_unavailable: bool = False) -> Grid:
     """Parse a grid YAML file and expand it into cells (size is irrelevant for `none`).
 
-    `data_dir` in the file is relative to the file; the arguments override the file."""
+    Every (task, language, split, config) is checked against the task records first: an
+    impossible cell is an InputError naming it; with `skip_unavailable` the languages that
+    cannot be served are dropped (and cells left without any are skipped), each listed in
+    `Grid.skipped`. `data_dir` in the file is relative to the file; the arguments override it.
+    """
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -273,7 +330,17 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         | (raw.get("mixture") or {}),
         "mlm": raw.get("mlm"),
         "eval": {"batch_size": 32, "max_examples": None} | (raw.get("eval") or {}),
+        "intermediate_data": str(raw.get("intermediate_data", "english")),
     }
+    if settings["intermediate_data"] not in INTERMEDIATE_DATA:
+        raise InputError(f"intermediate_data must be one of {INTERMEDIATE_DATA}",
+                         path=str(path), field="intermediate_data")
+    translated = raw.get("translated_dir")
+    if (settings["intermediate_data"] == "translated") != bool(translated):
+        raise InputError("intermediate_data: translated needs translated_dir (a folder in the "
+                         "--data-dir layout holding the translated intermediate datasets), and "
+                         "translated_dir needs intermediate_data: translated",
+                         path=str(path), field="translated_dir")
     bases = [_base(b, path) for b in _need(raw, "base_models", path)]
     sizes = [_size(s, path) for s in raw.get("sizes", ["full"])]
     sets = _sets(_need(raw, "intermediate_sets", path), sizes, path)
@@ -281,11 +348,28 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         raise InputError("an intermediate set uses mlm but no `mlm:` source is given",
                          path=str(path), field="mlm")
     seeds = [int(s) for s in _need(raw, "seeds", path)]
+    problems = _unavailable(settings, targets, sets, path)
+    skipped: list[str] = []
+    if problems and not skip_unavailable:
+        impossible = _expand(bases, sets, targets, seeds, settings)
+        lines = [f"{_describe(c)}: {why}" for c in impossible
+                 for key, why in problems.items() if _affects(key, c)]
+        raise InputError(f"{len(lines)} impossible grid cell(s) (use --skip-unavailable to "
+                         f"skip them):\n  " + "\n  ".join(lines), path=str(path))
+    if problems:
+        langs = dict(settings["languages"])
+        for key, why in problems.items():
+            if isinstance(key, tuple) and key[1] is not None:
+                langs[key[0]] = tuple(x for x in langs[key[0]] if x != key[1])
+            skipped.append(f"{key if isinstance(key, str) else '/'.join(filter(None, key))}: "
+                           f"{why}")
+        settings["languages"] = langs
+        gone = {k for k in problems if isinstance(k, str)}
+        sets = [(s, z) for s, z in sets if not gone & set(s)]
+        targets = [t for t in targets if (t, None) not in problems and langs[t]]
     cells: dict[str, Cell] = {}
-    for base, (iset, set_sizes) in itertools.product(bases, sets):
-        for size, target, seed in itertools.product(set_sizes, targets, seeds):
-            cell = Cell(base, iset, size if iset else None, target, seed, settings)
-            cells.setdefault(cell.id, cell)
+    for cell in _expand(bases, sets, targets, seeds, settings):
+        cells.setdefault(cell.id, cell)
     name = str(raw.get("name", path.stem))
     if data_dir is None and raw.get("data_dir"):
         data_dir = (path.parent / raw["data_dir"]).resolve()
@@ -300,8 +384,24 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         bf16=bool(raw.get("bf16", False)), assets=raw.get("assets"), label=raw.get("label"),
         threads=int(raw["threads"]) if raw.get("threads") else None,
         ledger=(path.parent / ledger).resolve() if ledger else None,
-        checkpoint_every=int(every) if every else None,
+        checkpoint_every=int(every) if every else None, skipped=tuple(skipped),
+        translated_dir=(path.parent / translated).resolve() if translated else None,
+        skip_unavailable=skip_unavailable,
     )
+
+
+def _expand(bases, sets, targets, seeds, settings) -> list[Cell]:
+    out = []
+    for base, (iset, set_sizes) in itertools.product(bases, sets):
+        for size, target, seed in itertools.product(set_sizes, targets, seeds):
+            out.append(Cell(base, iset, size if iset else None, target, seed, settings))
+    return out
+
+
+def _affects(key, cell: Cell) -> bool:
+    if isinstance(key, str):
+        return key in cell.intermediate
+    return key[0] == cell.target
 
 
 def _sets(raw_sets: Any, sizes: list, path: Path) -> list[tuple[tuple[str, ...], list]]:

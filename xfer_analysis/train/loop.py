@@ -1,15 +1,29 @@
 """The training loop shared by both stages: AdamW, linear warm-up/decay, multi-task schedule.
 
 A plain PyTorch loop (no Trainer) because one step may draw from any of several task heads.
-bf16 autocast on CUDA when asked; a tqdm bar per stage. Everything random is seeded by the
-caller's `seed`, so a re-run on the same machine gives the same weights.
+bf16 autocast when asked (CPU or CUDA; no fp16 path); a tqdm bar per stage. Everything random
+is seeded by the caller's `seed`, so a re-run on the same machine gives the same weights.
+
+In-stage checkpoints (`InStage`): every N optimizer steps the loop saves weights, optimizer,
+scheduler, RNG states and the position in the plan (which fixes every task's batch iterator),
+with a manifest of sizes and SHA-256 hashes; a rerun resumes from the last intact one and ends
+bit-identical to an uninterrupted run. A corrupt or truncated checkpoint is discarded (the
+stage starts again) instead of failing every rerun. Periodic validation (`eval_every`) keeps
+the weights with the best selection score (English dev) and restores them at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import os
+import random
+import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -38,11 +52,104 @@ class TrainStats:
     steps: int
     examples: int
     seconds: float
+    best: tuple[float, int] | None = None  # (selection score, optimizer step) with eval_every
 
     @property
     def examples_per_second(self) -> float:
         """Training throughput."""
         return self.examples / self.seconds if self.seconds > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class InStage:
+    """Where one stage keeps its in-flight checkpoint, and how often (optimizer steps)."""
+
+    folder: Path
+    every: int
+    log: Callable[[str], None] = print
+
+    STATE = "state.pt"
+    MANIFEST = "manifest.json"
+
+    def save(self, state: dict) -> None:
+        """Write the state atomically, then its manifest (sizes + SHA-256)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{self.STATE}.tmp"
+        torch.save(state, tmp)
+        os.replace(tmp, self.folder / self.STATE)
+        manifest = {self.STATE: _file_record(self.folder / self.STATE)}
+        tmp = self.folder / f".{self.MANIFEST}.tmp"
+        tmp.write_text(json.dumps(manifest, sort_keys=True))
+        os.replace(tmp, self.folder / self.MANIFEST)
+
+    def load(self) -> dict | None:
+        """The last intact state, or None (no checkpoint, or a corrupt one, which is removed)."""
+        if not self.folder.exists():
+            return None
+        why = verify_manifest(self.folder, self.MANIFEST)
+        if why is not None:
+            self.log(f"in-stage checkpoint {self.folder} is unusable ({why}): starting the "
+                     f"stage again")
+            self.clear()
+            return None
+        return torch.load(self.folder / self.STATE, map_location="cpu", weights_only=False)
+
+    def clear(self) -> None:
+        """Remove the checkpoint (the stage is finished, or it was corrupt)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _file_record(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def write_manifest(folder: Path, name: str = "manifest.json") -> None:
+    """Record the size and SHA-256 of every file in `folder` (except the manifest)."""
+    files = {p.relative_to(folder).as_posix(): _file_record(p)
+             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != name}
+    (folder / name).write_text(json.dumps(files, indent=1, sort_keys=True))
+
+
+def verify_manifest(folder: Path, name: str = "manifest.json") -> str | None:
+    """None when every file of the manifest is there with its size and hash; else why not."""
+    path = folder / name
+    try:
+        files = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        return f"manifest {path}: {exc}"
+    for rel, want in files.items():
+        p = folder / rel
+        if not p.is_file():
+            return f"{rel} is missing"
+        if p.stat().st_size != want["size"]:
+            return f"{rel} has {p.stat().st_size} bytes, the manifest says {want['size']}"
+        if _file_record(p)["sha256"] != want["sha256"]:
+            return f"{rel} does not match its SHA-256"
+    return None
+
+
+def _rng_state() -> dict:
+    import numpy as np
+
+    out = {"torch": torch.get_rng_state(), "python": random.getstate(),
+           "numpy": np.random.get_state()}
+    if torch.cuda.is_available():
+        out["cuda"] = torch.cuda.get_rng_state_all()
+    return out
+
+
+def _set_rng_state(state: dict) -> None:
+    import numpy as np
+
+    torch.set_rng_state(state["torch"])
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
 
 
 def _autocast(device: torch.device, bf16: bool):
@@ -63,9 +170,15 @@ def train(
     bf16: bool = False,
     desc: str = "train",
     progress: bool = True,
+    checkpoint: InStage | None = None,
+    evaluate: Callable[[], float] | None = None,
+    eval_every: int | None = None,
 ) -> TrainStats:
     """One batch per entry of `plan` (a task name); an optimizer step every `grad_accum` batches
-    (losses scaled so a step sees the mean over its batches)."""
+    (losses scaled so a step sees the mean over its batches). With `checkpoint`, resumes from
+    its last state and saves one every `checkpoint.every` optimizer steps and at the end; with
+    `eval_every`, `evaluate()` (higher is better) runs every that many optimizer steps and at
+    the end, and the best weights are restored before returning."""
     from tqdm.auto import tqdm
     from transformers import get_linear_schedule_with_warmup
 
@@ -84,11 +197,28 @@ def train(
     sched = get_linear_schedule_with_warmup(optim, round(settings.warmup * n_steps), n_steps)
     iters = {t: batches(len(f), settings.batch_size, seed + i)
              for i, (t, f) in enumerate(sorted(task_features.items()))}
-    seen = 0
+    seen, begin, best = 0, 0, None
+    state = checkpoint.load() if checkpoint is not None else None
+    if state is not None:
+        model.load_state_dict(state["model"])
+        optim.load_state_dict(state["optim"])
+        sched.load_state_dict(state["sched"])
+        begin, seen, best = state["position"], state["seen"], state["best"]
+        checkpoint.log(f"{desc}: resuming at batch {begin}/{len(plan)} from {checkpoint.folder}")
+        for task in plan[:begin]:  # the batch iterators are pure functions of their draws
+            next(iters[task])
+        _set_rng_state(state["rng"])
     start = time.perf_counter()
     trainable = [p for _, p in params]
-    for i, task in enumerate(tqdm(plan, desc=desc, disable=not progress, leave=False,
-                                  mininterval=1.0)):
+
+    def snapshot(position: int) -> None:
+        checkpoint.save({"model": model.state_dict(), "optim": optim.state_dict(),
+                         "sched": sched.state_dict(), "position": position, "seen": seen,
+                         "best": best, "rng": _rng_state()})
+
+    for i in tqdm(range(begin, len(plan)), desc=desc, disable=not progress, leave=False,
+                  mininterval=1.0, initial=begin, total=len(plan)):
+        task = plan[i]
         rows = [task_features[task][j] for j in next(iters[task])]
         batch = {k: v.to(dev, non_blocking=True) for k, v in F.collate(rows, pad_id).items()}
         with _autocast(dev, bf16):
@@ -102,9 +232,21 @@ def train(
         optim.step()
         sched.step()
         optim.zero_grad(set_to_none=True)
+        step, last = -(-(i + 1) // accum), i + 1 == len(plan)
+        if eval_every and evaluate is not None and (step % eval_every == 0 or last):
+            score = float(evaluate())
+            model.train()
+            if best is None or score > best[0]:
+                best = (score, step, {k: v.detach().cpu().clone()
+                                      for k, v in model.state_dict().items()})
+        if checkpoint is not None and (step % checkpoint.every == 0 or last):
+            snapshot(i + 1)
+    if best is not None:
+        model.load_state_dict(best[2])
     if dev.type == "cuda":
         torch.cuda.synchronize()
-    return TrainStats(n_steps, seen, time.perf_counter() - start)
+    return TrainStats(n_steps, seen, time.perf_counter() - start,
+                      best[:2] if best is not None else None)
 
 
 @torch.no_grad()

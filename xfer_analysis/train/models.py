@@ -1,8 +1,9 @@
 """Encoders from any `from_pretrained` path and the task heads the runner puts on top.
 
 Heads: sequence classification (pair or single sentence), multiple choice (one score per
-choice), extractive QA (start/end logits), token tagging, and an MLM head for the paper's
-continued-MLM variant. One encoder is shared by every head of a multi-task model.
+choice), extractive QA (start/end logits), token tagging, and (for the paper's continued-MLM
+variant) the checkpoint's own pretrained MLM head, tied to the word embeddings. One encoder
+is shared by every head of a multi-task model.
 """
 
 from __future__ import annotations
@@ -83,17 +84,38 @@ class SpanHead(nn.Module):
         return self.out(states)
 
 
-class MLMHead(nn.Module):
-    """Dense -> GELU -> LayerNorm -> vocabulary logits (fresh, for continued MLM)."""
+class PretrainedMLMHead(nn.Module):
+    """The checkpoint's own masked-LM head (transform + vocabulary projection whose weight is
+    tied to the encoder's input embeddings), for the paper's continued-MLM variant."""
 
-    def __init__(self, hidden: int, vocab: int) -> None:
+    def __init__(self, head: nn.Module) -> None:
         super().__init__()
-        self.dense = nn.Linear(hidden, hidden)
-        self.norm = nn.LayerNorm(hidden)
-        self.out = nn.Linear(hidden, vocab)
+        self.head = head
 
     def forward(self, states: torch.Tensor) -> torch.Tensor:
-        return self.out(self.norm(nn.functional.gelu(self.dense(states))))
+        return self.head(states)
+
+
+#: Where `AutoModelForMaskedLM` models keep their prediction head.
+_MLM_HEADS = ("lm_head", "cls", "pred_layer", "generator_lm_head")
+
+
+def load_encoder_with_mlm_head(path: str) -> tuple[nn.Module, PretrainedMLMHead]:
+    """The encoder and the pretrained MLM head of one checkpoint (`AutoModelForMaskedLM`), the
+    head's output projection tied to the encoder's word embeddings (a checkpoint without head
+    weights gets a fresh transform but still the tied projection)."""
+    from transformers import AutoModelForMaskedLM
+
+    full = AutoModelForMaskedLM.from_pretrained(path)
+    name = next((n for n in _MLM_HEADS if hasattr(full, n)), None)
+    if name is None:
+        raise ValueError(f"{type(full).__name__} has none of the MLM heads {_MLM_HEADS}")
+    encoder = full.base_model
+    head = getattr(full, name)
+    out = full.get_output_embeddings()
+    if out is None or out.weight is not encoder.get_input_embeddings().weight:
+        raise ValueError(f"the MLM head of {path} is not tied to its input embeddings")
+    return encoder, PretrainedMLMHead(head)
 
 
 def make_head(kind: str, hidden: int, n_labels: int, vocab: int,
@@ -109,7 +131,7 @@ def make_head(kind: str, hidden: int, n_labels: int, vocab: int,
     if kind == "tagging":
         return TaggingHead(hidden, n_labels)
     if kind == "mlm":
-        return MLMHead(hidden, vocab)
+        raise ValueError("the MLM head comes from the checkpoint: load_encoder_with_mlm_head")
     raise ValueError(f"no head for task kind {kind!r}")
 
 

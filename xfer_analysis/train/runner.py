@@ -64,7 +64,8 @@ def cell_rows(cell: Cell, outcome: dict, grid_name: str, version: str,
                 "base_model": cell.base.name, "model_params": float(outcome["model_params"]),
                 "intermediate": cell.intermediate_label,
                 "intermediate_examples": outcome["intermediate_examples"],
-                "intermediate_data": "english", "setting": "zero-shot",
+                "intermediate_data": cell.settings["intermediate_data"] if cell.intermediate
+                else "english", "setting": "zero-shot",
                 "target_task": task.name, "language": lang, "split": cell.split,
                 "metric": metric, "value": float(scores[metric]), "seed": cell.seed,
                 "confidence": "read directly", "note": note,
@@ -112,14 +113,14 @@ def _assets(grid: Grid):
     return found
 
 
-def context(grid: Grid, progress: bool = True) -> RunContext:
-    """The run context (data, work dir, device, assets) of a grid."""
-    if grid.assets is None:
-        return RunContext(grid.data_dir, grid.work_dir, grid.device, grid.bf16, progress,
-                          threads=grid.threads)
-    found = _assets(grid)
-    return RunContext(grid.data_dir or found.data_dir, grid.work_dir, grid.device, grid.bf16,
-                      progress, found.root, grid.threads)
+def context(grid: Grid, progress: bool = True, log=print) -> RunContext:
+    """The run context (data, work dir, device, assets, in-stage checkpoints) of a grid."""
+    data_dir, asset_root = grid.data_dir, None
+    if grid.assets is not None:
+        found = _assets(grid)
+        data_dir, asset_root = grid.data_dir or found.data_dir, found.root
+    return RunContext(data_dir, grid.work_dir, grid.device, grid.bf16, progress, asset_root,
+                      grid.threads, grid.checkpoint_every, log, grid.translated_dir)
 
 
 def provenance(grid: Grid) -> dict:
@@ -134,20 +135,72 @@ def provenance(grid: Grid) -> dict:
     return out
 
 
+def check_files(grid: Grid, cells: list[Cell]) -> dict[str, str]:
+    """Cells whose local input files are missing (BUCC 2018 mining files), {cell id: reason}:
+    checked before any training so a grid never fails late on them."""
+    from xfer_analysis.train import data
+
+    out = {}
+    for cell in cells:
+        spec = tasks.target(cell.target).eval_data
+        if spec is None or spec.kind != "mining":
+            continue
+        for lang in cell.settings["languages"][cell.target]:
+            why = data.bucc_missing(grid.data_dir, lang, cell.split)
+            if why is not None:
+                out[cell.id] = why
+                break
+    return out
+
+
+def failure_path(grid: Grid, cell: Cell) -> Path:
+    """Where a failed cell's error is recorded (removed when the cell later succeeds)."""
+    return grid.work_dir / "failures" / f"{cell.id}.json"
+
+
+def record_failure(grid: Grid, cell: Cell, error: BaseException | str) -> str:
+    """Write a failed cell's error (type, message, config) beside the checkpoints; the line
+    the summary prints."""
+    import traceback
+
+    text = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    path = failure_path(grid, cell)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    detail = "" if isinstance(error, str) else "".join(traceback.format_exception(error))
+    path.write_text(json.dumps({"cell": cell.id, "error": text, "traceback": detail,
+                                "config": cell.config()}, indent=1, sort_keys=True))
+    return f"{cell.id} {cell.base.name} {cell.intermediate_label} {cell.target} " \
+           f"seed={cell.seed}: {text.splitlines()[0] if text else ''}"
+
+
 def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
-             log=print) -> dict[str, int]:
-    """Run every pending cell of `grid` and store its rows; returns counts of done/ran/rows."""
+             log=print, ray_address: str | None = None) -> dict:
+    """Run every pending cell of `grid` and store its rows; returns counts of
+    cells/skipped/ran/rows/failed plus `failures` (one line per failed cell).
+
+    A failing cell is recorded (`failure_path`) and the grid goes on; the caller decides the
+    exit status from `failed`."""
+    from xfer_analysis.errors import InputError
     from xfer_analysis.train.executors import EXECUTORS
 
     if executor not in EXECUTORS:
         raise UnknownNameError("executor", executor, sorted(EXECUTORS))
     finished = done_cells(store, grid.cells, grid.ledger)
     pending = [c for c in grid.cells if c.id not in finished]
+    missing = check_files(grid, pending)
+    if missing and not grid.skip_unavailable:
+        lines = [f"cell {cid}: {why}" for cid, why in missing.items()]
+        raise InputError("input files missing before training (use --skip-unavailable to skip "
+                         "these cells):\n  " + "\n  ".join(lines))
+    for cid, why in missing.items():
+        log(f"  skip {cid}: {why}")
+    pending = [c for c in pending if c.id not in missing]
     log(f"{grid.name}: {len(grid.cells)} cells, {len(finished)} done, {len(pending)} to run")
     version = code_version()
-    ctx = context(grid, progress)
+    ctx = context(grid, progress, log)
     shared = provenance(grid)
     added = 0
+    failures: list[str] = []
 
     def write(cell: Cell, outcome: dict) -> None:
         nonlocal added
@@ -158,10 +211,18 @@ def run_grid(grid: Grid, store, executor: str = "local", progress: bool = True,
         n = store.add(rows, origin=origin)
         if grid.ledger is not None:
             append_to_ledger(grid.ledger, rows, origin=origin)
+        failure_path(grid, cell).unlink(missing_ok=True)
         added += n
         log(f"  {cell.id} {cell.base.name} {cell.intermediate_label} {cell.target} "
             f"seed={cell.seed}: {n} rows, {outcome['seconds']:.0f} s")
 
-    EXECUTORS[executor](grid, pending, ctx, write)
+    def fail(cell: Cell, error: BaseException | str) -> None:
+        line = record_failure(grid, cell, error)
+        failures.append(line)
+        log(f"  FAILED {line}")
+
+    EXECUTORS[executor](grid, pending, ctx, write, fail,
+                        **({"address": ray_address} if ray_address else {}))
     return {"cells": len(grid.cells), "skipped": len(finished), "ran": len(pending),
-            "rows": added}
+            "rows": added, "failed": len(failures), "failures": failures,
+            "unavailable": len(missing)}

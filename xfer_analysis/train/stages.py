@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +40,14 @@ from xfer_analysis.train.evaluation import (
     score_top1,
 )
 from xfer_analysis.train.grid import Cell
-from xfer_analysis.train.loop import TrainSettings, predict_logits, train
+from xfer_analysis.train.loop import (
+    InStage,
+    TrainSettings,
+    predict_logits,
+    train,
+    verify_manifest,
+    write_manifest,
+)
 from xfer_analysis.train.mixture import schedule, task_probabilities, total_steps
 
 ASSET_PREFIX = "assets:"
@@ -59,6 +67,16 @@ class RunContext:
     progress: bool = True
     asset_dir: Path | None = None
     threads: int | None = None
+    checkpoint_every: int | None = None
+    log: Callable[[str], None] = print
+    translated_dir: Path | None = None
+
+    def in_stage(self, key: str) -> InStage | None:
+        """The in-flight checkpoint of one stage (`key`: a stage-1 id or a cell id), if the
+        grid asks for checkpoints (operational: never part of a cell's identity)."""
+        if not self.checkpoint_every:
+            return None
+        return InStage(self.work_dir / "inflight" / key, int(self.checkpoint_every), self.log)
 
 
 def _quiet() -> None:
@@ -70,15 +88,25 @@ def _quiet() -> None:
     datasets.disable_progress_bars()
 
 
-def _atomic_dir(final: Path, write) -> Path:
-    """Build a directory in a temp sibling and rename it into place (readers never see half)."""
+def _atomic_dir(final: Path, write, log: Callable[[str], None] = print) -> Path:
+    """Build a directory in a temp sibling and rename it into place (readers never see half).
+
+    Under the lock: temp siblings left by a killed run are removed; a finished directory is
+    reused only if its manifest (sizes + SHA-256 of every file) verifies, else it is rebuilt."""
     final.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(final) + ".lock"):
+        for stale in final.parent.glob(f".{final.name}.*"):
+            shutil.rmtree(stale, ignore_errors=True)
         if final.exists():
-            return final
+            why = verify_manifest(final)
+            if why is None:
+                return final
+            log(f"checkpoint {final} is corrupt ({why}): rebuilding it")
+            shutil.rmtree(final)
         tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
         try:
             write(tmp)
+            write_manifest(tmp)
             os.replace(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -86,20 +114,29 @@ def _atomic_dir(final: Path, write) -> Path:
 
 
 def _corpus(data_dir: Path) -> list[str]:
-    """Every string field of every local JSONL file (to train a tiny tokenizer on)."""
-    texts: list[str] = []
+    """Every string of every local dataset file (hub-layout parquet, JSONL, and the BUCC 2018
+    text files), to train a tiny tokenizer on."""
+    import pyarrow.parquet as pq
+
+    records: list = []
+    for path in sorted(data_dir.rglob("*.parquet")):
+        records.extend(pq.read_table(path).to_pylist())
     for path in sorted(data_dir.rglob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            stack = [json.loads(line)]
-            while stack:
-                item = stack.pop()
-                if isinstance(item, str):
-                    texts.append(item)
-                elif isinstance(item, dict):
-                    stack.extend(item.values())
-                elif isinstance(item, list):
-                    texts.append(" ".join(x for x in item if isinstance(x, str)))
-                    stack.extend(x for x in item if not isinstance(x, str))
+        records.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    texts: list[str] = []
+    for path in sorted((data_dir / D.BUCC_DIR).glob("*-en.*")):
+        texts.extend(line.split("\t")[-1] for line in path.read_text(encoding="utf-8").splitlines())
+    for record in records:
+        stack = [record]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                texts.append(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                texts.append(" ".join(x for x in item if isinstance(x, str)))
+                stack.extend(x for x in item if not isinstance(x, str))
     return texts
 
 
@@ -155,17 +192,23 @@ def _features(kind: str, examples, tok, block: dict, labels, seed: int, train_mo
 
 def _build_model(encoder_path: str, heads: dict[str, tuple[str, int]], seed: int,
                  pooling: str = "first"):
-    """Encoder from disk + freshly initialised heads (seeded)."""
+    """Encoder from disk + freshly initialised heads (seeded); an `mlm` task uses the
+    checkpoint's pretrained MLM head, tied to the word embeddings."""
     from transformers import set_seed
 
-    from xfer_analysis.train.models import MultiTaskModel, hidden_size, load_encoder, make_head
+    from xfer_analysis.train import models as M
 
     set_seed(seed)
-    encoder = load_encoder(encoder_path)
-    width, vocab = hidden_size(encoder), encoder.config.vocab_size
-    return MultiTaskModel(
+    mlm = [t for t, (kind, _) in heads.items() if kind == "mlm"]
+    if mlm:
+        encoder, mlm_head = M.load_encoder_with_mlm_head(encoder_path)
+    else:
+        encoder = M.load_encoder(encoder_path)
+    width, vocab = M.hidden_size(encoder), encoder.config.vocab_size
+    return M.MultiTaskModel(
         encoder,
-        {t: make_head(kind, width, n, vocab, pooling) for t, (kind, n) in heads.items()},
+        {t: mlm_head if t in mlm else M.make_head(kind, width, n, vocab, pooling)
+         for t, (kind, n) in heads.items()},
         {t: kind for t, (kind, _) in heads.items()},
     )
 
@@ -187,7 +230,8 @@ def _stage1_examples(cell: Cell, ctx: RunContext) -> dict[str, tuple[str, list[d
                                    cell.seed + i)
         else:
             source = sources.intermediate_source(task)
-            examples = D.load_examples(source, ctx.data_dir)
+            translated = s["intermediate_data"] == "translated"
+            examples = D.load_examples(source, ctx.translated_dir if translated else ctx.data_dir)
         out[task] = (source.kind, D.subsample(examples, size, cell.seed + i))
     return out
 
@@ -220,14 +264,16 @@ def stage1(cell: Cell, ctx: RunContext) -> tuple[str, int | None]:
                                            mix["cap"]), cell.seed)
         stats = train(model, feats, plan, settings, seed=cell.seed, pad_id=tok.pad_token_id,
                       device=ctx.device, bf16=ctx.bf16, desc=f"stage 1 {cell.intermediate_label}",
-                      progress=ctx.progress)
+                      progress=ctx.progress, checkpoint=ctx.in_stage(cell.stage1_id))
         model.encoder.save_pretrained(tmp)
         tok.save_pretrained(tmp)
         (tmp / "stage1.json").write_text(json.dumps(
             {"config": cell.stage1_config(), "examples": sum(sizes.values()),
              "steps": stats.steps}, sort_keys=True))
 
-    _atomic_dir(final, write)
+    _atomic_dir(final, write, ctx.log)
+    if (inflight := ctx.in_stage(cell.stage1_id)) is not None:
+        inflight.clear()
     used = json.loads((final / "stage1.json").read_text())["examples"]
     return str(final), used if cell.size is not None else None
 
@@ -257,11 +303,12 @@ def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext):
     out, rows = {}, []
     autocast = torch.autocast(torch.device(ctx.device).type, torch.bfloat16, enabled=ctx.bf16)
     for lang in cell.settings["languages"][cell.target]:
-        _, examples = _eval_examples(cell, lang, ctx)
-        if not top1:
+        if not top1:  # BUCC: real mining among the distractors of the BUCC 2018 files
+            bucc = D.load_bucc(ctx.data_dir, lang, cell.split)
             with autocast:
-                out[lang] = score_bucc(model, tok, examples, *args)
+                out[lang] = score_bucc(model, tok, bucc, *args)
             continue
+        _, examples = _eval_examples(cell, lang, ctx)
         key = tuple(ex["source"] for ex in examples)
         with autocast:
             if key not in cache:
@@ -276,6 +323,42 @@ def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext):
 
 def _params(model) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+def _predict_and_score(cell: Cell, kind: str, ev: list[dict], tok, block: dict, labels,
+                       model, ctx: RunContext, lang: str):
+    """Scores of `model` on examples `ev` of one language, plus the decoded predictions."""
+    ev_feats = _features(kind, ev, tok, block, labels, cell.seed, False)
+    logits = predict_logits(model, cell.target, ev_feats, int(cell.settings["eval"]["batch_size"]),
+                            tok.pad_token_id, ctx.device, ctx.bf16)
+    if kind == "classification":
+        predicted = decode_classification(logits, labels)
+        return score_classification(ev, predicted), predicted
+    if kind == "tagging":
+        fallback = "O" if "O" in labels else labels[0]
+        return score_tagging(ev, decode_tagging(ev_feats, logits, ev, labels, fallback)), None
+    mlqa = lang if cell.target == tasks.target("mlqa").name else None
+    return score_qa(ev, decode_spans(ev_feats, logits, ev), mlqa), None
+
+
+def _selector(cell: Cell, tok, kind: str, labels, block: dict, model, ctx: RunContext):
+    """`eval_every`: the English dev score that picks the best checkpoint (the target's own
+    English dev split, else its training set's dev split; `grid.selection_dev`)."""
+    from xfer_analysis.train.grid import selection_dev
+
+    spec, lang = selection_dev(cell.target)
+    examples = D.load_examples(sources.spec_source(spec, "dev", lang), ctx.data_dir)
+    cap = cell.settings["eval"].get("max_examples")
+    examples = examples[:cap] if cap else examples
+    metric = tasks.target(cell.target).score_metric
+
+    def score() -> float:
+        scores, _ = _predict_and_score(cell, kind, examples, tok, block, labels, model, ctx, lang)
+        if metric == "em_f1_mean":
+            return (scores["exact_match"] + scores["f1"]) / 2
+        return scores[metric]
+
+    return score
 
 
 def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext):
@@ -298,45 +381,41 @@ def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext):
     settings = _settings(block)
     plan = [cell.target] * total_steps({cell.target: len(feats)}, settings.batch_size,
                                        settings.epochs)
+    every = block["eval_every"]
+    select = _selector(cell, tok, kind, labels, block, model, ctx) if every else None
     train(model, {cell.target: feats}, plan, settings, seed=cell.seed + 1,
           pad_id=tok.pad_token_id, device=ctx.device, bf16=ctx.bf16,
-          desc=f"stage 2 {cell.target}", progress=ctx.progress)
-    bs = int(cell.settings["eval"]["batch_size"])
+          desc=f"stage 2 {cell.target}", progress=ctx.progress,
+          checkpoint=ctx.in_stage(cell.id), evaluate=select, eval_every=every)
     out, rows = {}, []
     for lang in cell.settings["languages"][cell.target]:
         _, ev = _eval_examples(cell, lang, ctx)
-        ev_feats = _features(kind, ev, tok, block, labels, cell.seed, False)
-        logits = predict_logits(model, cell.target, ev_feats, bs, tok.pad_token_id, ctx.device,
-                                ctx.bf16)
-        if kind == "classification":
-            predicted = decode_classification(logits, labels)
-            out[lang] = score_classification(ev, predicted)
+        out[lang], predicted = _predict_and_score(cell, kind, ev, tok, block, labels, model, ctx,
+                                                  lang)
+        if predicted is not None:
             rows.append(pd.DataFrame({"language": lang, "example": np.arange(len(ev)),
                                       "gold": [ex["label"] for ex in ev],
                                       "prediction": predicted}))
-        elif kind == "tagging":
-            fallback = "O" if "O" in labels else labels[0]
-            out[lang] = score_tagging(ev, decode_tagging(ev_feats, logits, ev, labels, fallback))
-        else:
-            mlqa = lang if cell.target == tasks.target("mlqa").name else None
-            out[lang] = score_qa(ev, decode_spans(ev_feats, logits, ev), mlqa)
     return out, _params(model.encoder), (pd.concat(rows, ignore_index=True) if rows else None)
 
 
-def run_cell(cell: Cell, ctx: RunContext) -> dict:
+def run_cell(cell: Cell, ctx: RunContext, encoder: tuple[str, int | None] | None = None) -> dict:
     """Run all stages of one cell: per-language scores, per-example predictions where the task
-    has them, and the metadata the rows need (wall seconds exclude a shared stage 1)."""
+    has them, and the metadata the rows need (wall seconds exclude a shared stage 1).
+    `encoder` is stage 1's result when another task already built it (Ray)."""
     _quiet()
     if ctx.threads:
         import torch
 
         torch.set_num_threads(ctx.threads)
-    encoder_path, used = stage1(cell, ctx)
+    encoder_path, used = encoder if encoder is not None else stage1(cell, ctx)
     task = tasks.target(cell.target)
     start = time.perf_counter()
     if task.category == "retrieval":
         scores, params, predictions = _retrieval_scores(cell, encoder_path, ctx)
     else:
         scores, params, predictions = _target_scores(cell, encoder_path, ctx)
+    if (inflight := ctx.in_stage(cell.id)) is not None:
+        inflight.clear()
     return {"scores": scores, "intermediate_examples": used, "model_params": params,
             "predictions": predictions, "seconds": time.perf_counter() - start}
