@@ -15,7 +15,7 @@ LINKS = {
                               "group": "script"},
     "views/returns.py": {"model": "xlm-roberta-large", "source": "rembert-t16-stilts"},
     "views/scaling.py": {"target": "pawsx", "y": "worst-language score"},
-    "views/claims.py": {"status": "supported"},
+    "views/claims.py": {"status": "sources disagree"},
     "views/data.py": {"f.source": "rembert-t16-stilts,rembert-t16-xlmr", "f.language": "de"},
 }
 """Per page, URL params that differ from the page's defaults on the published data."""
