@@ -40,7 +40,7 @@ from xfer_analysis.views.landing import Grid, best_real_grid
 from xfer_analysis.views.languages import LANGUAGE_GROUPS, language_budgets, per_language_gains
 from xfer_analysis.views.overview import benchmark_scores, published_aggregates
 from xfer_analysis.views.returns import Fit, Returns, example_fit, returns, task_count_fit
-from xfer_analysis.views.runs import run_cells, run_summary
+from xfer_analysis.views.runs import evaluation_noise, run_cells, run_summary
 from xfer_analysis.views.scaling import MEASURES, Scaling, scaling_trend, scaling_view
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "column_values",
     "diversity_vs_gain",
     "evidence_table",
+    "evaluation_noise",
     "example_fit",
     "filter_rows",
     "heatmap_matrix",

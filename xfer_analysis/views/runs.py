@@ -54,3 +54,32 @@ def run_summary(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         targets=("target_task", "nunique"), seeds=("seed", "nunique"),
         cells=("run_id", "nunique"), wall_seconds=("wall_seconds", "sum"))
     return table.join(languages).reset_index()
+
+
+def evaluation_noise(frame: pd.DataFrame, predictions: pd.DataFrame, *, source: str,
+                     target: str, baseline: str = "none") -> pd.DataFrame:
+    """Per intermediate set, stage-1 budget and seed: the paired example-level interval of its
+    accuracy gain over the baseline cell of the same seed (same test items), from per-example
+    predictions. Labelled evaluation noise only: the training run is held fixed, so these
+    intervals are narrower than the run-level ones and never decide a claim."""
+    from xfer_analysis.analysis import example_interval
+
+    cells = run_cells(frame, source)
+    cells = cells[cells["target_task"] == target]
+    base = cells[cells["intermediate"] == baseline].set_index("seed")["run_id"]
+    correct = {run: (p.sort_values(["language", "example"])["gold"]
+                     == p.sort_values(["language", "example"])["prediction"]).to_numpy(int)
+               for run, p in predictions.groupby("run_id")}
+    rows = []
+    for cell in cells[cells["intermediate"] != baseline].itertuples():
+        if cell.seed not in base.index or cell.run_id not in correct:
+            continue
+        other = base[cell.seed]
+        if other not in correct:
+            continue
+        iv = example_interval(correct[cell.run_id], correct[other])
+        rows.append({"intermediate": cell.intermediate,
+                     "intermediate_examples": cell.intermediate_examples, "seed": cell.seed,
+                     "gain": iv.estimate, "low": iv.low, "high": iv.high,
+                     "p_value": iv.p_value, "n_examples": iv.n_examples, "note": iv.note})
+    return pd.DataFrame(rows)
