@@ -11,8 +11,9 @@ from pathlib import Path
 import streamlit as st
 import ui
 
+# Position of the pages in the navigation; pages not listed follow, by name. (A comment, not
+# a docstring: Streamlit's magic would print a bare string on every page.)
 ORDER = ("overview", "heatmap", "per_language", "returns", "scaling", "claims", "data")
-"""Position of the pages in the navigation; pages not listed follow, by name."""
 HERE = Path(__file__).resolve().parent
 
 

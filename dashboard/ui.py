@@ -88,7 +88,8 @@ def data() -> Data:
     path = store_path()
     key = base_key(path)
     frame = _base(path, key)
-    origin = f"published data + store {path}" if path else "published data"
+    shipped = "published data + shipped runs"
+    origin = f"{shipped} + store {path}" if path else shipped
     added = uploads()
     if added:
         keys = tuple(digest for digest, _ in added.values())

@@ -150,6 +150,10 @@ def test_every_page_in_a_real_browser(tmp_path: Path, repo_root: Path, monkeypat
                 shown = page.get_by_text("Best loaded grid").count() > 0
                 assert shown == (views.best_real_grid(results.load()) is not None), path
                 assert not console.take(), path
+                if path == "/" and shown:  # a fresh start opens on the real grid's heatmap
+                    page.wait_for_selector(CHART, state="visible", timeout=90_000)
+                    shots.append(tmp_path / "landing.png")
+                    page.screenshot(path=str(shots[-1]), full_page=True)
             visited = {title: _visit(page, console, title) for title in PAGES}
             charted = sum(_marks_equal_tables(PAGES[t], u, None, monkeypatch)
                           for t, u in visited.items())
