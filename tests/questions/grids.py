@@ -23,6 +23,11 @@ def rq_a_grid(sets: tuple[str, ...] = SETS, sizes: tuple[int, ...] = SIZES) -> p
     1 + PER_TASK_LOG·ln(#tasks) + PER_EXAMPLE_LOG·ln(budget/1000) on every target."""
     effects = {f"{s}@{n}": 1 + PER_TASK_LOG * math.log(len(s.split("+")))
                + PER_EXAMPLE_LOG * math.log(n / 1000) for s in sets for n in sizes}
+    return capped(effects)
+
+
+def capped(effects: dict[str, float]) -> pd.DataFrame:
+    """`synthetic_grid` of `set@examples` labels turned into capped treatment rows."""
     df = synthetic_grid(effects, TARGETS, seeds=(1, 2))
     label = df["intermediate"].astype(str)
     df["intermediate"] = label.str.split("@").str[0]

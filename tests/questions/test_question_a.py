@@ -11,27 +11,17 @@ import pandas as pd
 import yaml
 
 from xfer_analysis import questions, tasks, views
-from xfer_analysis.analysis import synthetic_grid, task_count_points
+from xfer_analysis.analysis import task_count_points
 from xfer_analysis.analysis.fits import MIN_BUDGETS
 
-from .grids import SETS, TARGETS, rq_a_grid
-
-
-def _capped(effects: dict[str, float]) -> pd.DataFrame:
-    """`synthetic_grid` of `set@examples` labels turned into capped treatment rows."""
-    df = synthetic_grid(effects, TARGETS, seeds=(1, 2))
-    label = df["intermediate"].astype(str)
-    df["intermediate"] = label.str.split("@").str[0]
-    df["intermediate_examples"] = pd.array(
-        [int(v.split("@")[1]) if "@" in v else pd.NA for v in label], dtype="Int64")
-    return df
+from .grids import SETS, capped, rq_a_grid
 
 
 def test_mlm_objective_is_not_a_task():
     per_set = pd.DataFrame({"intermediate": ["anli", "anli+mlm", "anli+squad"],
                             "intermediate_examples": [pd.NA] * 3, "gain": [1.0, 1.2, 2.0]})
     assert task_count_points(per_set)["n_tasks"].tolist() == [1, 1, 2]
-    mlm = _capped({"mlm+squad@4000": 9.0})
+    mlm = capped({"mlm+squad@4000": 9.0})
     grid = pd.concat([rq_a_grid(), mlm[mlm["intermediate"] != "none"]], ignore_index=True)
     answer = questions.tasks_vs_data(grid, n_boot=10)
     assert "mlm+squad" not in set(answer.frames["points"]["intermediate"])
@@ -41,7 +31,7 @@ def test_mlm_objective_is_not_a_task():
 def test_too_few_budgets_need_more_budgets_never_a_chosen_fit():
     for sizes in ((2000, 4000, 8000), (2000, 4000, 8000, 16000, 32000)):
         effects = {f"squad@{n}": math.log(n) for n in sizes}
-        answer = questions.tasks_vs_data(_capped(effects), n_boot=10)
+        answer = questions.tasks_vs_data(capped(effects), n_boot=10)
         text = " ".join(answer.found)
         assert "chosen by AICc" not in text
         assert any(f"gain vs examples: needs more budgets ({len(sizes)} distinct, "
@@ -60,7 +50,7 @@ def test_shipped_design_can_see_a_plateau(repo_root):
     rng = np.random.default_rng(4)
     effects = {f"squad@{n}": 6.0 - 5.0 * math.exp(-n / 3000) + rng.normal(0, 0.05)
                for n in sizes}
-    answer = questions.tasks_vs_data(_capped(effects), n_boot=10)
+    answer = questions.tasks_vs_data(capped(effects), n_boot=10)
     fit = answer.frames["examples_fit"].set_index("model")
     chosen = fit.index[fit["chosen"]].item()
     assert chosen in ("saturating", "hinge"), fit[["aicc", "rss"]]
