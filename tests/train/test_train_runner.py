@@ -26,12 +26,14 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _without_code_version(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows with the note's code_version and wall time dropped: other commits may land between
-    two runs, and wall time is provenance, not a result."""
+    """Rows with the note's code_version, wall time and machine dropped: other commits may land
+    between two runs, and a resume may run on another machine; these are provenance, not
+    results."""
     notes = [json.loads(n) for n in df["note"]]
     for n in notes:
         n.pop("code_version")
         n.pop("wall_seconds")
+        n.pop("machine")
     return df.assign(note=[json.dumps(n, sort_keys=True) for n in notes])
 
 

@@ -10,6 +10,7 @@ Stage 2 always loads the encoder from disk, so an interrupted and a fresh run co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -404,18 +405,31 @@ def run_cell(cell: Cell, ctx: RunContext, encoder: tuple[str, int | None] | None
     has them, and the metadata the rows need (wall seconds exclude a shared stage 1).
     `encoder` is stage 1's result when another task already built it (Ray)."""
     _quiet()
-    if ctx.threads:
-        import torch
-
-        torch.set_num_threads(ctx.threads)
-    encoder_path, used = encoder if encoder is not None else stage1(cell, ctx)
-    task = tasks.target(cell.target)
-    start = time.perf_counter()
-    if task.category == "retrieval":
-        scores, params, predictions = _retrieval_scores(cell, encoder_path, ctx)
-    else:
-        scores, params, predictions = _target_scores(cell, encoder_path, ctx)
+    with _threads(ctx.threads):
+        encoder_path, used = encoder if encoder is not None else stage1(cell, ctx)
+        task = tasks.target(cell.target)
+        start = time.perf_counter()
+        if task.category == "retrieval":
+            scores, params, predictions = _retrieval_scores(cell, encoder_path, ctx)
+        else:
+            scores, params, predictions = _target_scores(cell, encoder_path, ctx)
     if (inflight := ctx.in_stage(cell.id)) is not None:
         inflight.clear()
     return {"scores": scores, "intermediate_examples": used, "model_params": params,
             "predictions": predictions, "seconds": time.perf_counter() - start}
+
+
+@contextlib.contextmanager
+def _threads(n: int | None):
+    """Run with `n` torch threads (a grid's `threads:`), then give the process its own back."""
+    if not n:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
