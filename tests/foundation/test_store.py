@@ -114,3 +114,37 @@ def test_writer_killed_mid_write_keeps_every_earlier_commit(tmp_store):
     assert set(range(committed + 1)) <= batches  # every reported commit is there
     assert len(table) == 15 * len(batches)  # no half-written batch
     assert store.add(_table(), origin="after-crash") == 3  # still writable
+
+
+def test_a_store_written_with_digest_row_keys_is_migrated_to_typed_keys(tmp_path):
+    """Version 2 stores kept a SHA-256 `row_key` column; the first write drops it, keeps every
+    row, and keys compare as typed columns (a missing seed matches a missing seed)."""
+    import duckdb
+
+    from xfer_analysis.results import store as store_module
+
+    path = tmp_path / "v2.duckdb"
+    old = results.Store(path)
+    rows = pd.concat([_table(), _table(1).assign(seed=None, language="en")], ignore_index=True)
+    assert old.add(rows, origin="a.csv") == 4
+    con = duckdb.connect(str(path))  # rebuild it as version 2 wrote it
+    cols = ", ".join(f'"{c}"' for c in results.COLUMNS)
+    con.execute(f"CREATE TABLE v2 AS SELECT {cols}, "
+                "sha256(to_json(struct_pack(run_id := run_id))) || seed AS row_key, "
+                "import_hash FROM results")
+    con.execute("DROP TABLE results")
+    con.execute("ALTER TABLE v2 RENAME TO results")
+    con.execute("UPDATE meta SET value = '2' WHERE name = 'key_version'")
+    con.close()
+
+    assert old.add(rows, origin="again.csv") == 0  # same typed keys: nothing new
+    con = duckdb.connect(str(path), read_only=True)
+    columns = [c for (c,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'results'"
+    ).fetchall()]
+    version = con.execute("SELECT value FROM meta WHERE name = 'key_version'").fetchone()[0]
+    con.close()
+    assert "row_key" not in columns and version == store_module.KEY_VERSION
+    assert len(old.table()) == 4
+    with pytest.raises(InputError, match="conflicts with the store"):
+        old.add(_table(1).assign(seed=None, language="en", value=71.0), origin="b.csv")

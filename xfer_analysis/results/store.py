@@ -3,12 +3,12 @@
 Every write holds an exclusive file lock (``<store>.lock``) and runs in one DuckDB transaction,
 so two processes writing at once are serialised and lose nothing, and a writer killed at any
 point leaves every earlier commit intact (DuckDB replays only committed work from its WAL).
-Each row carries a key (a digest of its typed key tuple, ``ROW_KEY_SQL``): rows already stored
-identically are skipped, so re-adding is a no-op and overlapping imports add only new rows; a
-stored key with another value, parameter count, confidence or note is an error unless the
-caller asks to replace it. The ``imports`` table records each import that wrote rows and each
-file import (by a hash of the file's bytes and read options), so re-importing a file is
-skipped after one lookup.
+A row's key is its typed tuple of KEY_COLUMNS, compared column by column (two missing cells
+are the same key): rows already stored identically are skipped, so re-adding is a no-op and
+overlapping imports add only new rows; a stored key with another value, parameter count,
+confidence or note is an error unless the caller asks to replace it. The ``imports`` table
+records each import that wrote rows and each file import (by a hash of the file's bytes and
+read options), so re-importing a file is skipped after one lookup.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ from xfer_analysis.results.validation import validate_rows
 
 STORE_ENV = "XFER_STORE"
 LOCK_TIMEOUT_S = 300.0
-KEY_VERSION = "2"
-"""Row keys: SHA-256 of the JSON object of the typed KEY_COLUMNS (version 1 hashed the key
-columns joined as text with U+001F, which let two different keys collide)."""
+KEY_VERSION = "3"
+"""Row keys: the typed KEY_COLUMNS themselves (version 2 kept a SHA-256 of their JSON in a
+`row_key` column, version 1 the key columns joined as text with U+001F, which let two
+different keys collide)."""
 
 _SQL_TYPES = {
     "value": "DOUBLE", "model_params": "DOUBLE", "intermediate_examples": "BIGINT",
@@ -44,15 +45,18 @@ _SQL_TYPES = {
 }
 _RESULTS_COLUMNS = ", ".join(f'"{c}" {_SQL_TYPES.get(c, "VARCHAR")}' for c in COLUMNS)
 _DDL = (
-    f"CREATE TABLE IF NOT EXISTS results ({_RESULTS_COLUMNS}, row_key VARCHAR PRIMARY KEY, "
-    "import_hash VARCHAR NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS results ({_RESULTS_COLUMNS}, import_hash VARCHAR NOT NULL)",
     "CREATE TABLE IF NOT EXISTS imports (content_hash VARCHAR PRIMARY KEY, origin VARCHAR, "
     "imported_at TIMESTAMP, rows_added BIGINT, rows_in_file BIGINT)",
     "CREATE TABLE IF NOT EXISTS meta (name VARCHAR PRIMARY KEY, value VARCHAR)",
 )
-ROW_KEY_SQL = ("sha256(to_json(struct_pack("
-               + ", ".join(f'"{c}" := "{c}"' for c in KEY_COLUMNS) + ")))")
-"""The row key of a results row in SQL: a digest of the typed key tuple, unambiguous."""
+
+
+def _same_key(a: str, b: str) -> str:
+    """SQL: rows `a` and `b` have one key (NULL matches NULL: a missing seed is a value)."""
+    return " AND ".join(f'{a}."{c}" IS NOT DISTINCT FROM {b}."{c}"' for c in KEY_COLUMNS)
+
+
 _DIFFERS = " OR ".join(f'i."{c}" IS DISTINCT FROM r."{c}"' for c in VALUE_COLUMNS)
 _COLS = ", ".join(f'"{c}"' for c in COLUMNS)
 _KEY_COLS = ", ".join(f'"{c}"' for c in KEY_COLUMNS)
@@ -189,10 +193,10 @@ class Store:
             _check_against_store(con, origin, places)
             digest = content_hash or f"rows:{uuid.uuid4().hex}"
             added = con.execute(
-                f"INSERT INTO results ({_COLS}, row_key, import_hash) "
-                f"SELECT {_COLS}, row_key, ? FROM incoming i "
-                "WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.row_key = i.row_key) "
-                + ("QUALIFY row_number() OVER (PARTITION BY row_key ORDER BY _pos) = 1"
+                f"INSERT INTO results ({_COLS}, import_hash) "
+                f"SELECT {_COLS}, ? FROM incoming i "
+                f"WHERE NOT EXISTS (SELECT 1 FROM results r WHERE {_same_key('i', 'r')}) "
+                + (f"QUALIFY row_number() OVER (PARTITION BY {_KEY_COLS} ORDER BY _pos) = 1"
                    if repeats else ""),
                 [digest]).fetchone()[0]
             if content_hash is not None or added:
@@ -308,24 +312,28 @@ class Store:
 
 
 def _migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every stored row key with ROW_KEY_SQL once (stores written before version 2)."""
+    """Drop the `row_key` column of stores written before version 3 (keys are now the typed
+    key columns; the old key was unique per row, so no two stored rows share a key)."""
     version = con.execute("SELECT value FROM meta WHERE name = 'key_version'").fetchone()
     if version is not None and version[0] == KEY_VERSION:
         return
-    if con.execute("SELECT count(*) FROM results").fetchone()[0]:
-        con.execute(f"CREATE TEMP TABLE rekeyed AS SELECT {_COLS}, {ROW_KEY_SQL} AS row_key, "
-                    "import_hash FROM results")
-        con.execute("DELETE FROM results")
+    columns = {c for (c,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'results'"
+    ).fetchall()}
+    if "row_key" in columns:
+        con.execute(f"CREATE TEMP TABLE rekeyed AS SELECT {_COLS}, import_hash FROM results")
+        con.execute("DROP TABLE results")
+        con.execute(_DDL[0])
         con.execute("INSERT INTO results SELECT * FROM rekeyed")
         con.execute("DROP TABLE rekeyed")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('key_version', ?)", [KEY_VERSION])
 
 
 def _stage(con: duckdb.DuckDBPyConnection, parts: Iterable[Part]) -> tuple[int, list[str]]:
-    """Copy the parts into the temporary table `incoming` (+ row key, position, part and
-    number for messages); the rows offered and each part's `where`."""
+    """Copy the parts into the temporary table `incoming` (+ position, part and number for
+    messages); the rows offered and each part's `where`."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE incoming ({_RESULTS_COLUMNS}, _pos BIGINT, "
-                "_part INTEGER, _num BIGINT, row_key VARCHAR)")
+                "_part INTEGER, _num BIGINT)")
     offered, places = 0, []
     for part in parts:
         n = part.table.num_rows
@@ -334,43 +342,42 @@ def _stage(con: duckdb.DuckDBPyConnection, parts: Iterable[Part]) -> tuple[int, 
         batch = part.table.append_column("_pos", pa.array(np.arange(offered, offered + n)))
         batch = batch.append_column("_num", pa.array(np.asarray(part.numbers, dtype=np.int64)))
         con.register("_batch", batch)
-        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, ?, _num, {ROW_KEY_SQL} "
-                    "FROM _batch", [len(places)])
+        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, ?, _num FROM _batch",
+                    [len(places)])
         con.unregister("_batch")
         places.append(part.where)
         offered += n
     return offered, places
 
 
-def _key_text(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> str:
-    row = con.execute(f"SELECT {_KEY_COLS} FROM incoming "
-                      f"WHERE {where} ORDER BY _pos LIMIT 1", params).fetchone()
+def _key_text(con: duckdb.DuckDBPyConnection, pos: int) -> str:
+    row = con.execute(f"SELECT {_KEY_COLS} FROM incoming WHERE _pos = ?", [pos]).fetchone()
     return ", ".join(f"{c}={str(v)[:60]}" for c, v in zip(KEY_COLUMNS, row, strict=True))
 
 
 def _check_staged(con: duckdb.DuckDBPyConnection, origin: str, places: list[str]) -> bool:
     """Two staged rows with one key must agree on every VALUE_COLUMN (InputError otherwise);
     whether any key is staged more than once (exact repeats, kept once)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE repeated AS SELECT row_key FROM incoming "
-                "GROUP BY row_key HAVING count(*) > 1")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE repeated AS SELECT {_KEY_COLS} FROM incoming "
+                "GROUP BY ALL HAVING count(*) > 1")
     if not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
         return False
     clash = con.execute(
-        f"SELECT {_label_sql('a')}, {_label_sql('b')}, a.row_key, "
+        f"SELECT {_label_sql('a')}, {_label_sql('b')}, a._pos, "
         + ", ".join(f'a."{c}", b."{c}"' for c in VALUE_COLUMNS)
-        + " FROM incoming a SEMI JOIN repeated USING (row_key) JOIN incoming b "
-        "ON a.row_key = b.row_key AND a._pos < b._pos "
+        + f" FROM incoming a SEMI JOIN repeated k ON {_same_key('a', 'k')} JOIN incoming b "
+        f"ON {_same_key('a', 'b')} AND a._pos < b._pos "
         "WHERE " + " OR ".join(f'a."{c}" IS DISTINCT FROM b."{c}"' for c in VALUE_COLUMNS)
         + " ORDER BY b._pos, a._pos LIMIT 1"
     ).fetchone()
     if clash is None:
         return True
-    first, second, key = _label(clash[0], places), _label(clash[1], places), clash[2]
+    first, second, pos = _label(clash[0], places), _label(clash[1], places), clash[2]
     field, mine, theirs = next((c, clash[4 + 2 * n], clash[3 + 2 * n])
                                for n, c in enumerate(VALUE_COLUMNS)
                                if clash[3 + 2 * n] != clash[4 + 2 * n])
     raise InputError(f"{second}: conflicts with {first}: same key "
-                     f"({_key_text(con, 'row_key = ?', [key])}) but {field} "
+                     f"({_key_text(con, pos)}) but {field} "
                      f"{_short(mine)} vs {_short(theirs)}", path=origin, field=field)
 
 
@@ -391,19 +398,18 @@ def _check_against_store(con: duckdb.DuckDBPyConnection, origin: str, places: li
     """Staged rows whose key is stored with other values: an InputError naming the import
     that stored them."""
     clash = con.execute(
-        f"SELECT {_label_sql('i')}, i.row_key, m.origin, "
+        f"SELECT {_label_sql('i')}, i._pos, m.origin, "
         + ", ".join(f'i."{c}", r."{c}"' for c in VALUE_COLUMNS)
-        + " FROM incoming i JOIN results r USING (row_key) LEFT JOIN imports m "
+        + f" FROM incoming i JOIN results r ON {_same_key('i', 'r')} LEFT JOIN imports m "
         f"ON m.content_hash = r.import_hash WHERE {_DIFFERS} ORDER BY i._pos LIMIT 1"
     ).fetchone()
     if clash is None:
         return
-    label, key, stored_by = _label(clash[0], places), clash[1], clash[2]
+    label, pos, stored_by = _label(clash[0], places), clash[1], clash[2]
     field, mine, theirs = next((c, clash[3 + 2 * n], clash[4 + 2 * n])
                                for n, c in enumerate(VALUE_COLUMNS)
                                if clash[3 + 2 * n] != clash[4 + 2 * n])
-    where = _key_text(con, "row_key = ?", [key])
-    raise InputError(f"{label}: conflicts with the store: ({where}) has {field} "
+    raise InputError(f"{label}: conflicts with the store: ({_key_text(con, pos)}) has {field} "
                      f"{_short(mine)} here but {_short(theirs)} from {stored_by} "
                      "(to correct that run, import it again with --replace)",
                      path=origin, field=field)
