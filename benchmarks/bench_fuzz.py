@@ -56,6 +56,8 @@ def main() -> None:
             counts[f"{generated.kind} {outcomes['read']}"] += 1
             counts["upload checked"] += "upload" in outcomes
             counts["import checked"] += "import" in outcomes
+            if "arrow" in outcomes:  # csv: Arrow's reading checked against the csv module's
+                counts[f"arrow {outcomes['arrow']}"] += 1
         counts["seconds"] = round(time.perf_counter() - start)
         report[fmt] = dict(sorted(counts.items()))
         print(json.dumps({fmt: report[fmt]}), flush=True)

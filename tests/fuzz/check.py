@@ -117,6 +117,30 @@ def check_import(case: Case, folder: Path, read_outcome: str, read_table: pd.Dat
     return outcome
 
 
+def check_fast_csv(case: Case, folder: Path) -> str:
+    """Arrow's CSV path must read what the csv module reads: where `iter_csv_fast` gives rows
+    at all, the exact path gives the same rows (and does not refuse the file)."""
+    from xfer_analysis.errors import InputError
+    from xfer_analysis.results.arrow_csv import NotFast
+    from xfer_analysis.results.tabular import iter_csv, iter_csv_fast
+
+    path = case.write(folder)
+
+    def rows(batches) -> pd.DataFrame:
+        return pd.concat([t for t, _ in batches(path, batch_rows=2)], ignore_index=True)
+
+    try:
+        fast = rows(iter_csv_fast)
+    except (NotFast, InputError):
+        return "fell back"
+    exact, error = _attempt(lambda: rows(iter_csv))
+    if error is not None:
+        raise Finding("disagree", case, f"Arrow read {len(fast)} rows, the csv module: {error}")
+    if not fast.equals(exact):
+        raise Finding("disagree", case, "Arrow and the csv module read other rows")
+    return "fast"
+
+
 UPLOAD_KIND = {"jiant": "jiant", "hf": "hf"}
 
 
@@ -147,6 +171,8 @@ def check_case(case: Case, *, with_import: bool = True, with_upload: bool = True
         folder = Path(tmp)
         read_outcome, table = check_read(case, folder)
         outcomes = {"read": read_outcome}
+        if case.format == "csv":
+            outcomes["arrow"] = check_fast_csv(case, folder)
         if with_upload:
             outcomes["upload"] = check_upload(case, read_outcome)
         if with_import and case.format != "hf":

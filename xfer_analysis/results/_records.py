@@ -19,7 +19,7 @@ from xfer_analysis.results.schema import (
     RECORD_COLUMN,
     parse_number,
 )
-from xfer_analysis.results.validation import validate
+from xfer_analysis.results.validation import is_arrow_text, validate
 
 
 def apply_run_meta(frame: pd.DataFrame, run_meta: Mapping[str, object], path: str) -> None:
@@ -61,14 +61,18 @@ class ValueScale:
         """Replace `frame["value"]` by checked 0-100 floats (InputError/ScaleError naming the
         first bad row's line or record)."""
         raw = frame["value"] if "value" in frame.columns else pd.Series([None] * len(frame))
-        codes, uniques = pd.factorize(raw)
+        if is_arrow_text(raw):  # parsed row by row in C: hashing a million numbers costs more
+            codes, uniques = np.arange(len(raw)), raw.array
+        else:
+            codes, uniques = pd.factorize(raw)
         parsed = np.full(len(uniques) + 1, np.nan)
         todo = range(len(uniques))
-        if isinstance(uniques.dtype, pd.StringDtype) and uniques.dtype.storage == "pyarrow":
+        if is_arrow_text(uniques):
             parsed[:-1], todo = _parse_text(pa.array(uniques))
         missing = [len(uniques)] if (codes < 0).any() else []  # code -1: a None/NaN cell
         for i in [*todo, *missing]:
             u = uniques[i] if i < len(uniques) else None
+            u = None if u is pd.NA else u
             try:
                 if u is None or (isinstance(u, float) and u != u):
                     raise ValueError

@@ -3,7 +3,9 @@
 A results CSV is read in batches of BATCH_ROWS rows: each batch is validated and handed to
 the store's transaction as Arrow, so memory stays bounded by a batch (plus DuckDB's own
 working set) whatever the file size; records repeated across batches are checked by typed
-key inside the transaction. Other formats are read whole (`read`) and written the same way.
+key inside the transaction. CSVs are parsed by Arrow where that provably equals the csv
+module (`arrow_csv`); if anything fails, the import runs again with the csv module, whose
+errors name the line at fault. Other formats are read whole (`read`) and written the same way.
 Every file is read and checked before anything is committed: one bad file leaves the store
 unchanged. The files' bytes and the read options are hashed first; an import with the same
 hash is recorded in the store, and doing it again costs that hash and one lookup.
@@ -27,7 +29,7 @@ from xfer_analysis.results.reading import (
     resolve_format,
 )
 from xfer_analysis.results.store import Part, Store, Written
-from xfer_analysis.results.tabular import iter_csv
+from xfer_analysis.results.tabular import csv_with_fallback, iter_csv, iter_csv_fast
 
 BATCH_ROWS = 65_536
 """Rows of a CSV validated and staged at a time."""
@@ -77,13 +79,16 @@ def import_files(paths: Sequence[str | Path], store: Store, *, format: str | Non
     if store.seen(content_hash):
         return ImportReport(reports, Written(0, 0, 0), already_imported=True)
 
-    def parts() -> Iterator[Part]:
+    def parts(fast: bool) -> Iterator[Part]:
         for path, (fmt, digest), report in zip(files, digests, reports, strict=True):
             file_meta = {**content_ids(fmt, digest), **meta}
             if fmt == "csv":
-                for table, lines in iter_csv(path, scale, batch_rows=batch_rows, **file_meta):
+                report.rows = 0
+                batches = iter_csv_fast if fast else iter_csv
+                for table, numbers in batches(path, scale, batch_rows=batch_rows, **file_meta):
                     report.rows += len(table)
-                    yield Part(from_frame(table), f"{path} line", lines)
+                    yield Part(from_frame(table), f"{path} {'row' if fast else 'line'}",
+                               numbers)
                 continue
             df = READERS[fmt](path, scale=scale, **file_meta)
             report.rows = len(df)
@@ -93,5 +98,11 @@ def import_files(paths: Sequence[str | Path], store: Store, *, format: str | Non
             yield Part(from_frame(df), f"{path} record", np.arange(1, len(df) + 1))
 
     origin = ";".join(str(p) for p in paths)
-    written = store.write(parts(), origin=origin, replace=replace, content_hash=content_hash)
+
+    def write(fast: bool) -> Written:
+        return store.write(parts(fast), origin=origin, replace=replace,
+                           content_hash=content_hash)
+
+    written = (csv_with_fallback(lambda: write(True), lambda: write(False))
+               if "csv" in formats else write(False))
     return ImportReport(reports, written, already_imported=False)

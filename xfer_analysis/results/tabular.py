@@ -10,10 +10,13 @@ In a plain CSV an empty value is an error.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from xfer_analysis.errors import InputError
 from xfer_analysis.results._records import (
@@ -25,6 +28,7 @@ from xfer_analysis.results._records import (
     records_frame,
     to_table,
 )
+from xfer_analysis.results.arrow_csv import NotFast, arrow_tables
 from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, REQUIRED
 from xfer_analysis.results.validation import validate, validate_rows
 
@@ -85,18 +89,22 @@ class _CsvFile:
                              line=self._reader.line_num + 1) from None
 
     def batches(self, size: int | None) -> Iterator[tuple[list[int], list[list[str]]]]:
-        """(lines, rows) of up to `size` rows at a time (None: all rows in one batch)."""
+        """(lines, rows) of up to `size` rows at a time (None: all rows in one batch); a row's
+        line is the one it starts on."""
         width = len(self.header)
         lines: list[int] = []
         rows: list[list[str]] = []
         reader = self._reader
-        while (row := self._next()) is not None:
+        while True:
+            line = reader.line_num + 1  # where the row starts (a quoted field may span lines)
+            if (row := self._next()) is None:
+                break
             if not "".join(row).strip():  # a blank row (or a row of blank cells)
                 continue
             if len(row) != width:
                 raise InputError(f"{len(row)} fields, but the header has {width}",
-                                 path=str(self.path), line=reader.line_num)
-            lines.append(reader.line_num)
+                                 path=str(self.path), line=line)
+            lines.append(line)
             rows.append(row)
             if size is not None and len(rows) >= size:
                 yield lines, rows
@@ -124,10 +132,15 @@ def _batch_table(header: list[str], lines: list[int], rows: list[list[str]], pat
     frame = pd.DataFrame({name: pd.Series(column, dtype="str")
                           for name, column in zip(header, columns, strict=True)})
     frame[LINE_COLUMN] = lines
+    table, kept = _validated(frame, path, run_meta, values)
+    return table, [lines[i] for i in kept]
+
+
+def _validated(frame: pd.DataFrame, path: Path, run_meta: dict, values: ValueScale
+               ) -> tuple[pd.DataFrame, np.ndarray]:
     apply_run_meta(frame, run_meta, str(path))
     values.apply(frame)
-    table, kept = validate_rows(frame, origin=str(path))
-    return table, [lines[i] for i in kept]
+    return validate_rows(frame, origin=str(path))
 
 
 def iter_csv(path: Path, scale: str | None = None, *, batch_rows: int | None = None,
@@ -146,6 +159,39 @@ def iter_csv(path: Path, scale: str | None = None, *, batch_rows: int | None = N
         if empty:
             raise no_rows(str(path))
         values.finish()
+
+
+def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | None = None,
+                  **run_meta: object) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """`iter_csv` parsed by Arrow (`arrow_csv`): validated batches, each with the 1-based
+    ordinal of every row among the file's data rows (not its line). Raises NotFast or an
+    InputError without a line; either way, read the file with `iter_csv` for the exact error
+    (`csv_with_fallback`)."""
+    with _CsvFile(path) as csv_file:
+        header = csv_file.header
+    _check_header(header, tuple(c for c in REQUIRED if c not in run_meta), COLUMNS, path)
+    values = ValueScale(scale, str(path))
+    seen = 0
+    for table in arrow_tables(path, header, batch_rows, field_limit=CSV_FIELD_LIMIT):
+        frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+        validated, kept = _validated(frame, path, dict(run_meta), values)
+        yield validated, seen + 1 + kept
+        seen += len(frame)
+    if not seen:
+        raise NotFast(f"{path}: no data rows")
+    values.finish()
+
+
+T = TypeVar("T")
+
+
+def csv_with_fallback(fast: Callable[[], T], exact: Callable[[], T]) -> T:
+    """`fast()`, which reads CSVs with `iter_csv_fast`; if it fails in any way a file could
+    cause, `exact()` (the same with `iter_csv`), so every error names the line at fault."""
+    try:
+        return fast()
+    except (NotFast, InputError):
+        return exact()
 
 
 def _check_header(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...],
@@ -168,8 +214,11 @@ def is_grid_header(header: list[str]) -> bool:
 
 def read_csv(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:
     """A CSV in the results schema (at least the required columns)."""
-    ((table, _),) = iter_csv(path, scale, **run_meta)
-    return table
+    def read(batches: Callable[..., Iterator[tuple[pd.DataFrame, object]]]) -> pd.DataFrame:
+        ((table, _),) = batches(path, scale, **run_meta)
+        return table
+
+    return csv_with_fallback(lambda: read(iter_csv_fast), lambda: read(iter_csv))
 
 
 def read_grid(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from xfer_analysis.results.schema import (
     RECORD_COLUMN,
     REQUIRED,
     VALUE_COLUMNS,
+    WHITESPACE,
     cast,
     check_text,
     is_missing,
@@ -108,14 +109,21 @@ def _judge(column: str, v: object) -> tuple[int, object]:
         return _BAD, None
 
 
-def _by_unique(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """States and cells of a column judged once per distinct value (`pd.factorize`)."""
+def _by_unique(column: str, raw: pd.Series, default: object) -> tuple[np.ndarray, object]:
+    """States and cells of a column judged once per distinct value (`pd.factorize`); missing
+    and bad cells get `default`. Number columns come back typed (Int64 or float64)."""
     codes, uniques = pd.factorize(raw)
     judged = [_judge(column, u) for u in uniques] + [(_MISSING, None)]  # code -1: NaN/None
     states = np.fromiter((s for s, _ in judged), dtype=np.int8, count=len(judged))
+    values = [v if s == _OK else default for s, v in judged]
+    at = np.where(codes < 0, len(judged) - 1, codes)
+    if column in _INTEGERS:
+        return states[at], pd.array(values, dtype="Int64").take(at)
+    if column in _FLOATS:
+        return states[at], np.array(values, dtype="float64")[at]
     cells = np.empty(len(judged), dtype=object)
-    cells[:] = [v for _, v in judged]
-    return states[codes], cells[codes]
+    cells[:] = values
+    return states[at], cells[at]
 
 
 def _elementwise(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -156,44 +164,64 @@ def _distinct_values_suffice(raw: pd.Series) -> bool:
     return pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty")
 
 
-_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-"""Every character `str.strip()` removes (so Arrow's trim strips exactly the same)."""
+def is_arrow_text(cells: pd.Series | pd.api.extensions.ExtensionArray) -> bool:
+    """Whether `cells` are pandas text backed by Arrow (checked and parsed with Arrow kernels)."""
+    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
 
 
-def _arrow_text(raw: pd.Series) -> bool:
-    return isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow"
-
-
-def _free_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _free_text(raw: pd.Series, default: object) -> tuple[np.ndarray, pd.Series]:
     """States and cells of a free-text column held as Arrow text, with Arrow kernels: the same
-    strip as `str.strip`, NUL refused; Arrow text is valid UTF-8, so it holds no surrogate."""
-    text = pa.array(raw)
-    trimmed = pc.utf8_trim(text, characters=_WHITESPACE)
-    missing = pc.fill_null(pc.equal(trimmed, ""), True).to_numpy(zero_copy_only=False)
+    strip as `str.strip`, NUL refused; Arrow text is valid UTF-8, so it holds no surrogate.
+    Missing cells get `default`."""
+    trimmed = pc.utf8_trim(pa.array(raw), characters=WHITESPACE)
+    missing = pc.fill_null(pc.equal(trimmed, ""), True)
     bad = pc.fill_null(pc.match_substring(trimmed, "\x00"), False).to_numpy(
         zero_copy_only=False)
+    cells = pc.if_else(missing, pa.scalar(default, trimmed.type), trimmed)
+    missing = missing.to_numpy(zero_copy_only=False)
     states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
-    return states, trimmed.to_numpy(zero_copy_only=False)
+    return states, pd.Series(cells, dtype="str")
+
+
+def _arrow_names(column: str, raw: pd.Series, default: object) -> tuple[np.ndarray, pd.Series]:
+    """States and cells of a named column (language, metric, ...) held as Arrow text: each
+    distinct text is judged once (`pc.dictionary_encode`) and the canonical names are taken
+    back in Arrow, so no Python string is made per row. Missing and bad cells get `default`."""
+    text = pa.array(raw)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = pc.dictionary_encode(text)
+    judged = [_judge(column, u) for u in encoded.dictionary.to_pylist()]
+    n = len(judged)
+    states = np.fromiter((s for s, _ in judged), dtype=np.int8, count=n)
+    names = pa.array([v if s == _OK else default for s, v in judged] + [default], pa.string())
+    codes = pc.fill_null(encoded.indices, n)
+    return (np.append(states, _MISSING)[codes.to_numpy(zero_copy_only=False)],
+            pd.Series(names.take(codes), dtype="str"))
 
 
 def _check_column(column: str, raw: pd.Series, origin: str | None) -> tuple[pd.Series, np.ndarray]:
     """The checked, canonical cells of one column and the mask of rows where a cell is bad."""
     dtype = raw.dtype
     numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    default = _default(column, origin)
+    filled = False
     if numeric and column in (*_FLOATS, *_INTEGERS):
         states, cells = _numeric(column, raw)
-    elif column in _FREE_TEXT and _arrow_text(raw):
-        states, cells = _free_text(raw)
+    elif column in _FREE_TEXT and is_arrow_text(raw):
+        (states, cells), filled = _free_text(raw, default), True
+    elif column not in (*_FLOATS, *_INTEGERS) and is_arrow_text(raw):
+        (states, cells), filled = _arrow_names(column, raw, default), True
     elif _distinct_values_suffice(raw):
-        states, cells = _by_unique(column, raw)
+        (states, cells), filled = _by_unique(column, raw, default), True
     else:
         states, cells = _elementwise(column, raw)
     missing = states == _MISSING
     bad = (states == _BAD) | (missing if column in REQUIRED else False)
     fill = missing | bad
-    if fill.any():
+    if fill.any() and not filled:
         cells = np.asarray(cells, dtype=object)
-        cells[fill] = _default(column, origin)
+        cells[fill] = default
     return pd.Series(cells), bad
 
 

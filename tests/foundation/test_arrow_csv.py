@@ -1,0 +1,102 @@
+"""Arrow's CSV path reads exactly what the csv module reads, or hands the file back to it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from xfer_analysis import results
+from xfer_analysis.errors import InputError
+from xfer_analysis.results.arrow_csv import NotFast
+from xfer_analysis.results.importing import import_files
+from xfer_analysis.results.tabular import iter_csv, iter_csv_fast
+
+HEADER = "run_id,base_model,target_task,language,split,metric,value,note\n"
+ROW = "r1,mbert,xnli,{lang},dev,accuracy,{value},{note}\n"
+
+
+def _csv(tmp_path, body: str | bytes, name: str = "r.csv"):
+    path = tmp_path / name
+    data = body if isinstance(body, bytes) else body.encode()
+    path.write_bytes(data)
+    return path
+
+
+def _rows(batches, path) -> pd.DataFrame:
+    return pd.concat([t for t, _ in batches(path, batch_rows=2)], ignore_index=True)
+
+
+def _fast_equals_exact(path) -> bool:
+    """True when the fast path read the file (and agrees with the exact one), False when it
+    handed the file back."""
+    try:
+        fast = _rows(iter_csv_fast, path)
+    except (NotFast, InputError):
+        return False
+    pd.testing.assert_frame_equal(fast, _rows(iter_csv, path))
+    return True
+
+
+def test_a_plain_file_takes_the_fast_path_and_reads_the_same_rows(tmp_path):
+    body = HEADER + "".join(ROW.format(lang=lang, value=60 + i, note="n")
+                            for i, lang in enumerate(["de", "fr", "es", "ru", "zh"]))
+    assert _fast_equals_exact(_csv(tmp_path, body))
+
+
+@pytest.mark.parametrize("body", [
+    HEADER + ROW.format(lang="de", value=70, note='"a, b ""quoted""\nsecond line"'),
+    "\ufeff" + HEADER + ROW.format(lang="de", value=70, note="x"),
+    (HEADER + ROW.format(lang="de", value=70, note="x")).replace("\n", "\r\n"),
+    (HEADER + ROW.format(lang="de", value=70, note="x")).replace("\n", "\r"),
+    HEADER + "\n" + ROW.format(lang="de", value=70, note="x") + " , ,\t, ,,,, \n\n",
+    HEADER + ROW.format(lang="de", value=" 70 ", note="x\u2028y\x0cz"),
+    HEADER + ROW.format(lang="de", value=70, note='x"y'),
+    HEADER + ROW.format(lang="de", value=70, note=""),
+])
+def test_valid_files_read_alike_on_both_paths(tmp_path, body):
+    assert _fast_equals_exact(_csv(tmp_path, body))
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (HEADER + ROW.format(lang="de", value=70, note='"x"y'), "malformed CSV"),
+    (HEADER + ROW.format(lang="de", value=70, note='"x" '), "malformed CSV"),
+    (HEADER + ROW.format(lang="de", value=70, note='"x'), "malformed CSV"),
+    (HEADER + "r1,mbert,xnli,de,dev,accuracy,70\n", "fields"),
+    (HEADER + "   \n" + ROW.format(lang="de", value=70, note="x"), None),
+    (HEADER.encode() + b"r1,mbert,xnli,de,dev,accuracy,70,\xff\n", "not UTF-8"),
+    (HEADER + "\n\n", "no result rows"),
+])
+def test_what_arrow_would_read_differently_goes_to_the_csv_module(tmp_path, body, message):
+    """Arrow reads `"x"y` as `xy` and a line of spaces as a short row; the csv module refuses
+    the first and skips the second. The fast path never decides such a file itself."""
+    path = _csv(tmp_path, body)
+    assert not _fast_equals_exact(path)
+    if message is None:
+        assert len(results.read(path)) == 1
+    else:
+        with pytest.raises(InputError, match=message):
+            results.read(path)
+
+
+def test_errors_found_on_the_fast_path_name_the_line(tmp_path):
+    """A bad cell, a conflict inside the file and a conflict with the store are all found
+    while reading with Arrow; the message still names the file line (the exact path reruns)."""
+    store = results.Store(tmp_path / "s.duckdb")
+    rows = [ROW.format(lang=lang, value=70, note="a") for lang in ("de", "fr", "es")]
+    bad_cell = _csv(tmp_path, HEADER + "".join(rows) + ROW.format(lang="xx", value=1, note=""),
+                    "bad.csv")
+    with pytest.raises(InputError, match="unknown language") as err:
+        import_files([bad_cell], store, batch_rows=2)
+    assert err.value.line == 5
+    quoted = '"multi\nline"'
+    clash = _csv(tmp_path, HEADER + ROW.format(lang="de", value=70, note=quoted)
+                 + "".join(rows[1:]) + ROW.format(lang="de", value=71, note="a"), "clash.csv")
+    with pytest.raises(InputError, match=r"clash.csv line 6: conflicts with .*clash.csv line 2"):
+        import_files([clash], store, batch_rows=2)
+    assert len(store) == 0
+    first = _csv(tmp_path, HEADER + "".join(rows), "first.csv")
+    import_files([first], store, run_id="r1", source="s")
+    again = _csv(tmp_path, HEADER + rows[0] + ROW.format(lang="fr", value=71, note="a"),
+                 "again.csv")
+    with pytest.raises(InputError, match="again.csv line 3: conflicts with the store"):
+        import_files([again], store, run_id="r1", source="s")
