@@ -358,8 +358,10 @@ def _key_text(con: duckdb.DuckDBPyConnection, pos: int) -> str:
 def _check_staged(con: duckdb.DuckDBPyConnection, origin: str, places: list[str]) -> bool:
     """Two staged rows with one key must agree on every VALUE_COLUMN (InputError otherwise);
     whether any key is staged more than once (exact repeats, kept once)."""
+    # a 64-bit hash of the key finds the candidates cheaply; the typed columns decide
     con.execute(f"CREATE OR REPLACE TEMP TABLE repeated AS SELECT {_KEY_COLS} FROM incoming "
-                "GROUP BY ALL HAVING count(*) > 1")
+                f"WHERE hash({_KEY_COLS}) IN (SELECT hash({_KEY_COLS}) AS h FROM incoming "
+                "GROUP BY h HAVING count(*) > 1) GROUP BY ALL HAVING count(*) > 1")
     if not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
         return False
     clash = con.execute(
