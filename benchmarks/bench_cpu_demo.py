@@ -23,14 +23,14 @@ from xfer_analysis.assets.fetch import cached
 from xfer_analysis.train import data as D
 from xfer_analysis.train import load_grid, sources
 from xfer_analysis.train.evaluation import embeddings
-from xfer_analysis.train.loop import predict_logits, train
+from xfer_analysis.train.loop import autocast, predict_logits, train
 from xfer_analysis.train.mixture import total_steps
 from xfer_analysis.train.stages import _build_model, _features, _label_space, _settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _stage(model_dir, kind_source, block, n, bf16):
+def _stage(model_dir, kind_source, block, n, precision):
     """Examples/s of one training stage on the first `n` examples of a source."""
     from transformers import AutoTokenizer
 
@@ -43,41 +43,41 @@ def _stage(model_dir, kind_source, block, n, bf16):
     settings = _settings(block)
     plan = ["t"] * total_steps({"t": len(feats)}, settings.batch_size, settings.epochs)
     stats = train(model, {"t": feats}, plan, settings, seed=0, pad_id=tok.pad_token_id,
-                  bf16=bf16, progress=False)
+                  precision=precision, progress=False)
     return stats.examples_per_second, model, tok, feats, labels
 
 
-def _inference(model, tok, feats, bf16):
+def _inference(model, tok, feats, precision):
     start = time.perf_counter()
-    predict_logits(model, "t", feats, 64, tok.pad_token_id, "cpu", bf16)
+    predict_logits(model, "t", feats, 64, tok.pad_token_id, "cpu", precision)
     return len(feats) / (time.perf_counter() - start)
 
 
-def _retrieval(model, tok, sentences, bf16, layer):
+def _retrieval(model, tok, sentences, precision, layer):
     start = time.perf_counter()
-    with torch.autocast("cpu", torch.bfloat16, enabled=bf16):
+    with autocast("cpu", precision):
         embeddings(model.encoder, tok, sentences, layer, 64, 128)
     return len(sentences) / (time.perf_counter() - start)
 
 
-def measure(n: int, bf16: bool, grid) -> dict[str, float]:
+def measure(n: int, precision: str, grid) -> dict[str, float]:
     """Examples (or sentences) per second of each stage."""
     model_dir = assets.model_dir
     block = grid.cells[0].settings["intermediate_training"]
     out = {}
     out["stage1 pair (vitaminc) ex/s"], *_ = _stage(
-        model_dir, sources.intermediate_source("vitaminc"), block, n, bf16)
+        model_dir, sources.intermediate_source("vitaminc"), block, n, precision)
     out["stage1 multiple choice (social_iqa) ex/s"], *_ = _stage(
-        model_dir, sources.intermediate_source("social_iqa"), block, n, bf16)
+        model_dir, sources.intermediate_source("social_iqa"), block, n, precision)
     target = grid.cells[0].target_training
     out["stage2 (multiemo en) ex/s"], model, tok, _, labels = _stage(
-        model_dir, sources.target_train_source("multiemo"), target, n, bf16)
+        model_dir, sources.target_train_source("multiemo"), target, n, precision)
     test = D.load_examples(sources.target_eval_source("multiemo", "ja", "test"),
                            assets.data_dir)[: 4 * n]
     feats = _features("classification", test, tok, target, labels, 0, False)
-    out["eval inference (multiemo ja) sent/s"] = _inference(model, tok, feats, bf16)
+    out["eval inference (multiemo ja) sent/s"] = _inference(model, tok, feats, precision)
     out["retrieval embedding sent/s"] = _retrieval(
-        model, tok, [ex["a"] for ex in test], bf16, grid.cells[0].base.retrieval_layer)
+        model, tok, [ex["a"] for ex in test], precision, grid.cells[0].base.retrieval_layer)
     return out
 
 
@@ -97,8 +97,9 @@ if __name__ == "__main__":
         raise SystemExit("fetch the assets first: xfer assets fetch cpu-demo")
     grid = load_grid(ROOT / "configs" / "cpu_demo.yaml")
     torch.set_num_threads(grid.threads or torch.get_num_threads())
-    table = pd.DataFrame({"bf16 (grid recipe)": measure(args.examples, True, grid),
-                          "fp32 (baseline)": measure(args.examples, False, grid)})
+    table = pd.DataFrame({f"{grid.precision} (grid recipe)": measure(args.examples,
+                                                                     grid.precision, grid),
+                          "fp32 (baseline)": measure(args.examples, "fp32", grid)})
     table["speed-up"] = table.iloc[:, 0] / table.iloc[:, 1]
     print(table.round(2).to_markdown())
     if grid.ledger is not None and grid.ledger.exists():

@@ -9,6 +9,7 @@ shared, loaded machine), and peak GPU memory.
 
   python benchmarks/bench_runner.py                                  # CPU, tiny model
   python benchmarks/bench_runner.py --device cuda --bf16 --model-size large
+  python benchmarks/bench_runner.py --device cuda --fp16 --model-size large   # + GradScaler
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def features(n: int, seq_len: int, vocab: int, seed: int) -> list[dict]:
              "labels": rng.randrange(3)} for _ in range(n)]
 
 
+def precision(args) -> str:
+    """The runner's precision name for the `--bf16` / `--fp16` flags (as Trainer's)."""
+    return "bf16" if args.bf16 else "fp16" if args.fp16 else "fp32"
+
+
 def run_ours(args, feats, checkpoint_every: int | None = None) -> float:
     """Examples/s of the runner's loop; with `checkpoint_every`, saving an in-stage checkpoint
     (weights, optimizer, scheduler, RNG, manifest) every that many optimizer steps."""
@@ -83,7 +89,8 @@ def run_ours(args, feats, checkpoint_every: int | None = None) -> float:
                       if checkpoint_every else None)
         start, cpu = time.perf_counter(), time.process_time()
         train(model, {"task": feats}, ["task"] * steps, settings, seed=0, pad_id=1,
-              device=args.device, bf16=args.bf16, progress=False, checkpoint=checkpoint)
+              device=args.device, precision=precision(args), progress=False,
+              checkpoint=checkpoint)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return steps * args.batch_size / seconds, steps * args.batch_size / cpu
 
@@ -99,7 +106,8 @@ def run_trainer(args, feats) -> float:
             output_dir=out, per_device_train_batch_size=args.batch_size, num_train_epochs=1,
             learning_rate=1e-5, warmup_steps=round(0.1 * (len(feats) // args.batch_size)),
             max_grad_norm=1.0, logging_strategy="no",
-            save_strategy="no", report_to=[], bf16=args.bf16, use_cpu=args.device == "cpu",
+            save_strategy="no", report_to=[], bf16=args.bf16, fp16=args.fp16,
+            use_cpu=args.device == "cpu",
             dataloader_num_workers=0, disable_tqdm=True, seed=0,
         )
         trainer = Trainer(model=model, args=targs, train_dataset=feats,
@@ -116,7 +124,10 @@ def run_trainer(args, feats) -> float:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--device", default="cpu")
-    p.add_argument("--bf16", action="store_true")
+    amp = p.add_mutually_exclusive_group()
+    amp.add_argument("--bf16", action="store_true", help="bf16 autocast in both loops")
+    amp.add_argument("--fp16", action="store_true",
+                     help="fp16 autocast + loss scaling (GradScaler) in both loops")
     p.add_argument("--model-size", choices=sorted(SIZES), default="tiny")
     p.add_argument("--examples", type=int, default=2048)
     p.add_argument("--batch-size", type=int, default=32)
@@ -136,7 +147,7 @@ def main() -> None:
         return max(r[i] for r in runs)
 
     result = {
-        "device": args.device, "bf16": args.bf16, "model_size": args.model_size,
+        "device": args.device, "bf16": args.bf16, "fp16": args.fp16, "model_size": args.model_size,
         "examples": args.examples, "batch_size": args.batch_size, "seq_len": args.seq_len,
         "torch_threads": torch.get_num_threads(),
         "runner_examples_per_s": best(ours, 0), "trainer_examples_per_s": best(theirs, 0),

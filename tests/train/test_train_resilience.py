@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -62,14 +63,15 @@ def _rows(store_path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-def test_sigkill_inside_a_stage_resumes_from_the_in_stage_checkpoint(tmp_path):
+@pytest.mark.parametrize("precision", ["", "fp16: true"])  # fp16: the loss scaler resumes too
+def test_sigkill_inside_a_stage_resumes_from_the_in_stage_checkpoint(tmp_path, precision):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     # reference: the same cell without checkpoints (checkpoint_every is not part of its id)
-    ref = ["run", str(_grid(tmp_path, "ref")), "--store", str(tmp_path / "ref.duckdb"),
+    ref = ["run", str(_grid(tmp_path, "ref", precision)), "--store", str(tmp_path / "ref.duckdb"),
            "--work-dir", str(tmp_path / "ref"), "--no-progress"]
     assert subprocess.run(_xfer(ref), cwd=REPO, env=env, capture_output=True,
                           timeout=600).returncode == 0
-    grid = _grid(tmp_path, "ck", "checkpoint_every: 3")
+    grid = _grid(tmp_path, "ck", f"checkpoint_every: 3\n{precision}")
     work, store = tmp_path / "work", tmp_path / "ck.duckdb"
     args = ["run", str(grid), "--store", str(store), "--work-dir", str(work), "--no-progress"]
     proc = subprocess.Popen(_xfer(args), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
@@ -88,6 +90,7 @@ def test_sigkill_inside_a_stage_resumes_from_the_in_stage_checkpoint(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "resuming at batch" in done.stdout
     pd.testing.assert_frame_equal(_rows(store), _rows(tmp_path / "ref.duckdb"))
+    assert np.isfinite(_rows(store)["value"]).all()
     assert not list((work / "inflight").iterdir())  # cleared once the cell finished
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,25 @@ def test_grid_ids_are_stable_and_sensitive(tmp_path):
     assert ids_a == [c.id for c in load_grid(a, data_dir=tmp_path, work_dir=tmp_path).cells]
     assert not set(ids_a) & {c.id for c in load_grid(b, data_dir=FIXTURES).cells}
     assert len(ids_a) == len(set(ids_a)) == 15
+
+
+def test_precision_flags_of_a_grid(tmp_path):
+    text = (Path(__file__).resolve().parents[2] / "configs" / "smoke.yaml").read_text()
+    path = tmp_path / "g.yaml"
+    precisions, ids = [], set()
+    for flags in ("", "bf16: true", "fp16: true", "bf16: false\nfp16: true"):
+        path.write_text(f"{text}\n{flags}\n")
+        grid = load_grid(path, data_dir=FIXTURES)
+        precisions.append(grid.precision)
+        ids.add(tuple(c.id for c in grid.cells))
+    assert precisions == ["fp32", "bf16", "fp16", "fp16"]
+    assert len(ids) == 1  # operational, like the device: not part of any cell id
+    for flags, field in (("bf16: true\nfp16: true", "fp16"), ("fp16: fp16", "fp16"),
+                         ("bf16: 1", "bf16")):
+        path.write_text(f"{text}\n{flags}\n")
+        with pytest.raises(InputError) as err:
+            load_grid(path, data_dir=FIXTURES)
+        assert err.value.field == field
 
 
 def test_grid_errors_name_the_field(tmp_path):
@@ -218,3 +238,92 @@ def test_eval_every_restores_the_best_weights():
                   seed=0, pad_id=0, progress=False, evaluate=evaluate, eval_every=2)
     assert len(seen) == 4 and stats.best == (5.0, 4)
     assert float(model.w) == seen[1] != seen[-1]  # the weights of the best evaluation
+
+
+class _Bag(torch.nn.Module):
+    """A bag-of-embeddings classifier with the runner's interface; its Linear runs in the
+    autocast dtype (recorded in `dtypes`), and `factor` inflates the loss (fp16 overflow)."""
+
+    def __init__(self, factor: float = 1.0) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.emb, self.out, self.factor = torch.nn.Embedding(8, 16), torch.nn.Linear(16, 2), factor
+        self.dtypes: set[torch.dtype] = set()
+
+    def forward(self, task, batch):
+        logits = self.out(self.emb(batch["input_ids"]).mean(1))
+        self.dtypes.add(logits.dtype)
+        if "labels" not in batch:
+            return None, logits
+        return self.factor * torch.nn.functional.cross_entropy(logits.float(),
+                                                               batch["labels"]), logits
+
+
+def _bag_features(n: int = 64) -> list[dict]:
+    """Label 1 when token 5 is in the sentence."""
+    gen = torch.Generator().manual_seed(0)
+    ids = torch.randint(2, 8, (n, 6), generator=gen).tolist()
+    return [{"input_ids": row, "labels": int(5 in row)} for row in ids]
+
+
+def test_fp16_training_lowers_the_loss():
+    from xfer_analysis.train.loop import TrainSettings, predict_logits, train
+
+    feats, model = _bag_features(), _Bag()
+    labels = torch.tensor([f["labels"] for f in feats])
+
+    def loss() -> float:
+        logits = torch.stack(predict_logits(model, "t", feats, 16, 0, precision="fp16"))
+        assert torch.isfinite(logits).all()
+        return float(torch.nn.functional.cross_entropy(logits, labels))
+
+    before = loss()
+    train(model, {"t": feats}, ["t"] * 48, TrainSettings(lr=0.05, batch_size=8, epochs=1),
+          seed=0, pad_id=0, precision="fp16", progress=False)
+    assert loss() < 0.5 * before
+    assert model.dtypes == {torch.float16}  # autocast ran the Linear in fp16
+    assert all(p.dtype == torch.float32 for p in model.parameters())  # master weights
+
+
+def test_an_unknown_precision_is_named():
+    from xfer_analysis.errors import UnknownNameError
+    from xfer_analysis.train.loop import TrainSettings, train
+
+    with pytest.raises(UnknownNameError, match="fp8"):
+        train(_Bag(), {"t": _bag_features(8)}, ["t"], TrainSettings(lr=0.1, batch_size=8,
+              epochs=1), seed=0, pad_id=0, precision="fp8", progress=False)
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_fp16_skipped_steps_hold_the_schedule_and_resume_exactly(tmp_path):
+    from xfer_analysis.train.loop import InStage, TrainSettings, train
+
+    class Dying(InStage):  # the process dies right after its first in-stage checkpoint
+        def save(self, state: dict) -> None:
+            super().save(state)
+            raise _Stop
+
+    feats, said = {"t": _bag_features()}, []
+
+    def run(checkpoint: InStage) -> _Bag:
+        model = _Bag(factor=1000.0)  # 65536 x the loss overflows fp16 in the backward pass
+        train(model, feats, ["t"] * 24, TrainSettings(lr=0.05, batch_size=8, epochs=1), seed=0,
+              pad_id=0, precision="fp16", progress=False, checkpoint=checkpoint)
+        return model
+
+    whole = run(InStage(tmp_path / "whole", 100, said.append))
+    end = InStage(tmp_path / "whole", 100).load()
+    skipped = round(math.log2(65536 / end["scaler"]["scale"]))  # each skip halves the scale
+    assert skipped > 3 and end["sched"]["last_epoch"] == 24 - skipped
+    with pytest.raises(_Stop):
+        run(Dying(tmp_path / "ck", 3, said.append))  # still skipping steps at step 3
+    resumed = run(InStage(tmp_path / "ck", 3, said.append))
+    assert "resuming at batch 3/24" in said[-1]
+    for (name, a), b in zip(whole.state_dict().items(), resumed.state_dict().values(),
+                            strict=True):
+        assert torch.equal(a, b), name
+    again = InStage(tmp_path / "ck", 3).load()
+    assert again["scaler"] == end["scaler"] and again["sched"] == end["sched"]

@@ -137,7 +137,7 @@ class Grid:
     resources: dict
     retries: int
     device: str
-    bf16: bool
+    precision: str  # fp32, bf16 or fp16 (train.loop.PRECISIONS): the `bf16:` / `fp16:` flags
     assets: str | None = None
     ledger: Path | None = None
     label: str | None = None
@@ -239,6 +239,19 @@ def _base(raw: dict, path: Path) -> BaseModelSpec:
         raise InputError("a tiny model needs a `tiny:` block", path=str(path), field="base_models")
     return BaseModelSpec(name, model_path, int(raw.get("retrieval_layer", DEFAULT_LAYER)),
                          raw.get("tiny"))
+
+
+def _precision(raw: dict, path: Path) -> str:
+    """The training precision a grid asks for: `bf16: true` or `fp16: true` (autocast), else
+    fp32. Operational, like the device: never part of a cell's id."""
+    flags = {key: raw.get(key, False) for key in ("bf16", "fp16")}
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            raise InputError(f"{key} is true or false, got {value!r}", path=str(path), field=key)
+    if all(flags.values()):
+        raise InputError("bf16 and fp16 exclude each other: choose one autocast precision",
+                         path=str(path), field="fp16")
+    return next((key for key, on in flags.items() if on), "fp32")
 
 
 def default_work_dir(name: str) -> Path:
@@ -381,7 +394,7 @@ def load_grid(path: str | Path, data_dir: str | Path | None = None,
         work_dir=Path(work_dir) if work_dir is not None else default_work_dir(name),
         resources={"num_cpus": 1, "num_gpus": 0} | (raw.get("resources") or {}),
         retries=int(raw.get("retries", 1)), device=str(raw.get("device", "cpu")),
-        bf16=bool(raw.get("bf16", False)), assets=raw.get("assets"), label=raw.get("label"),
+        precision=_precision(raw, path), assets=raw.get("assets"), label=raw.get("label"),
         threads=int(raw["threads"]) if raw.get("threads") else None,
         ledger=(path.parent / ledger).resolve() if ledger else None,
         checkpoint_every=int(every) if every else None, skipped=tuple(skipped),

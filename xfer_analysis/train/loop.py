@@ -1,15 +1,19 @@
 """The training loop shared by both stages: AdamW, linear warm-up/decay, multi-task schedule.
 
 A plain PyTorch loop (no Trainer) because one step may draw from any of several task heads.
-bf16 autocast when asked (CPU or CUDA; no fp16 path); a tqdm bar per stage. Everything random
-is seeded by the caller's `seed`, so a re-run on the same machine gives the same weights.
+Mixed precision (`precision`, `PRECISIONS`): bf16 or fp16 autocast, on CPU or CUDA; fp16
+scales the loss with a GradScaler (gradients unscaled before clipping; a step it skips for
+inf/nan gradients leaves the LR schedule where it was, as transformers.Trainer does). A tqdm
+bar per stage. Everything random is seeded by the caller's `seed`, so a re-run on the same
+machine gives the same weights.
 
 In-stage checkpoints (`InStage`): every N optimizer steps the loop saves weights, optimizer,
-scheduler, RNG states and the position in the plan (which fixes every task's batch iterator),
-with a manifest of sizes and SHA-256 hashes; a rerun resumes from the last intact one and ends
-bit-identical to an uninterrupted run. A corrupt or truncated checkpoint is discarded (the
-stage starts again) instead of failing every rerun. Periodic validation (`eval_every`) keeps
-the weights with the best selection score (English dev) and restores them at the end.
+scheduler, loss scaler, RNG states and the position in the plan (which fixes every task's batch
+iterator), with a manifest of sizes and SHA-256 hashes; a rerun resumes from the last intact
+one and ends bit-identical to an uninterrupted run. A corrupt or truncated checkpoint is
+discarded (the stage starts again) instead of failing every rerun. Periodic validation
+(`eval_every`) keeps the weights with the best selection score (English dev) and restores them
+at the end.
 """
 
 from __future__ import annotations
@@ -27,8 +31,13 @@ from pathlib import Path
 
 import torch
 
+from xfer_analysis.errors import UnknownNameError
 from xfer_analysis.train import features as F
 from xfer_analysis.train.mixture import batches
+
+#: Training precisions and their autocast dtype (fp32: no autocast).
+PRECISIONS: dict[str, torch.dtype | None] = {"fp32": None, "bf16": torch.bfloat16,
+                                             "fp16": torch.float16}
 
 
 @dataclass(frozen=True)
@@ -152,10 +161,14 @@ def _set_rng_state(state: dict) -> None:
         torch.cuda.set_rng_state_all(state["cuda"])
 
 
-def _autocast(device: torch.device, bf16: bool):
-    if bf16:
-        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
-    return contextlib.nullcontext()
+def autocast(device: str | torch.device, precision: str) -> contextlib.AbstractContextManager:
+    """The autocast context of a precision on a device (none for fp32)."""
+    if precision not in PRECISIONS:
+        raise UnknownNameError("precision", precision, list(PRECISIONS))
+    dtype = PRECISIONS[precision]
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=torch.device(device).type, dtype=dtype)
 
 
 def train(
@@ -167,7 +180,7 @@ def train(
     seed: int,
     pad_id: int,
     device: str = "cpu",
-    bf16: bool = False,
+    precision: str = "fp32",
     desc: str = "train",
     progress: bool = True,
     checkpoint: InStage | None = None,
@@ -178,7 +191,8 @@ def train(
     (losses scaled so a step sees the mean over its batches). With `checkpoint`, resumes from
     its last state and saves one every `checkpoint.every` optimizer steps and at the end; with
     `eval_every`, `evaluate()` (higher is better) runs every that many optimizer steps and at
-    the end, and the best weights are restored before returning."""
+    the end, and the best weights are restored before returning. `precision` is a name of
+    `PRECISIONS`; fp16 scales the loss (`torch.amp.GradScaler`, saved with the checkpoint)."""
     from tqdm.auto import tqdm
     from transformers import get_linear_schedule_with_warmup
 
@@ -195,6 +209,7 @@ def train(
     accum = max(1, settings.grad_accum)
     n_steps = -(-len(plan) // accum)
     sched = get_linear_schedule_with_warmup(optim, round(settings.warmup * n_steps), n_steps)
+    scaler = torch.amp.GradScaler(dev.type, enabled=precision == "fp16")
     iters = {t: batches(len(f), settings.batch_size, seed + i)
              for i, (t, f) in enumerate(sorted(task_features.items()))}
     seen, begin, best = 0, 0, None
@@ -203,6 +218,8 @@ def train(
         model.load_state_dict(state["model"])
         optim.load_state_dict(state["optim"])
         sched.load_state_dict(state["sched"])
+        if state.get("scaler"):  # empty for a disabled scaler
+            scaler.load_state_dict(state["scaler"])
         begin, seen, best = state["position"], state["seen"], state["best"]
         checkpoint.log(f"{desc}: resuming at batch {begin}/{len(plan)} from {checkpoint.folder}")
         for task in plan[:begin]:  # the batch iterators are pure functions of their draws
@@ -213,24 +230,29 @@ def train(
 
     def snapshot(position: int) -> None:
         checkpoint.save({"model": model.state_dict(), "optim": optim.state_dict(),
-                         "sched": sched.state_dict(), "position": position, "seen": seen,
-                         "best": best, "rng": _rng_state()})
+                         "sched": sched.state_dict(), "scaler": scaler.state_dict(),
+                         "position": position, "seen": seen, "best": best,
+                         "rng": _rng_state()})
 
     for i in tqdm(range(begin, len(plan)), desc=desc, disable=not progress, leave=False,
                   mininterval=1.0, initial=begin, total=len(plan)):
         task = plan[i]
         rows = [task_features[task][j] for j in next(iters[task])]
         batch = {k: v.to(dev, non_blocking=True) for k, v in F.collate(rows, pad_id).items()}
-        with _autocast(dev, bf16):
+        with autocast(dev, precision):
             loss, _ = model(task, batch)
         in_step = min(accum, len(plan) - (i // accum) * accum)
-        (loss / in_step).backward()
+        scaler.scale(loss / in_step).backward()
         seen += len(rows)
         if (i + 1) % accum and i + 1 < len(plan):
             continue
+        scaler.unscale_(optim)
         torch.nn.utils.clip_grad_norm_(trainable, settings.max_grad_norm)
-        optim.step()
-        sched.step()
+        scale = scaler.get_scale()
+        scaler.step(optim)
+        scaler.update()
+        if scaler.get_scale() >= scale:  # a lower scale: the scaler skipped this step
+            sched.step()
         optim.zero_grad(set_to_none=True)
         step, last = -(-(i + 1) // accum), i + 1 == len(plan)
         if eval_every and evaluate is not None and (step % eval_every == 0 or last):
@@ -251,7 +273,7 @@ def train(
 
 @torch.no_grad()
 def predict_logits(model, task: str, feats: list[dict], batch_size: int, pad_id: int,
-                   device: str = "cpu", bf16: bool = False) -> list[torch.Tensor]:
+                   device: str = "cpu", precision: str = "fp32") -> list[torch.Tensor]:
     """Logits of every feature, in input order (one tensor per feature, padding removed).
 
     Batches are formed over features sorted by length, so little compute goes to padding."""
@@ -264,7 +286,7 @@ def predict_logits(model, task: str, feats: list[dict], batch_size: int, pad_id:
         rows = [feats[k] for k in idx]
         batch = F.collate([{"input_ids": r["input_ids"]} for r in rows], pad_id)
         batch = {k: v.to(dev) for k, v in batch.items()}
-        with _autocast(dev, bf16):
+        with autocast(dev, precision):
             _, logits = model(task, batch)
         logits = logits.float().cpu()
         for j, (k, r) in enumerate(zip(idx, rows, strict=True)):

@@ -119,7 +119,7 @@ def context(grid: Grid, progress: bool = True, log=print) -> RunContext:
     if grid.assets is not None:
         found = _assets(grid)
         data_dir, asset_root = grid.data_dir or found.data_dir, found.root
-    return RunContext(data_dir, grid.work_dir, grid.device, grid.bf16, progress, asset_root,
+    return RunContext(data_dir, grid.work_dir, grid.device, grid.precision, progress, asset_root,
                       grid.threads, grid.checkpoint_every, log, grid.translated_dir)
 
 

@@ -44,6 +44,7 @@ from xfer_analysis.train.grid import Cell
 from xfer_analysis.train.loop import (
     InStage,
     TrainSettings,
+    autocast,
     predict_logits,
     train,
     verify_manifest,
@@ -64,7 +65,7 @@ class RunContext:
     data_dir: Path | None
     work_dir: Path
     device: str = "cpu"
-    bf16: bool = False
+    precision: str = "fp32"  # autocast: a name of train.loop.PRECISIONS
     progress: bool = True
     asset_dir: Path | None = None
     threads: int | None = None
@@ -264,7 +265,8 @@ def stage1(cell: Cell, ctx: RunContext) -> tuple[str, int | None]:
         plan = schedule(probs, total_steps(sizes, settings.batch_size, settings.epochs,
                                            mix["cap"]), cell.seed)
         stats = train(model, feats, plan, settings, seed=cell.seed, pad_id=tok.pad_token_id,
-                      device=ctx.device, bf16=ctx.bf16, desc=f"stage 1 {cell.intermediate_label}",
+                      device=ctx.device, precision=ctx.precision,
+                      desc=f"stage 1 {cell.intermediate_label}",
                       progress=ctx.progress, checkpoint=ctx.in_stage(cell.stage1_id))
         model.encoder.save_pretrained(tmp)
         tok.save_pretrained(tmp)
@@ -290,7 +292,6 @@ def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext):
     """Scores per language on the stage-1 encoder, plus per-query top-1 predictions (Tatoeba-
     style targets; BUCC gives pair F1 and no per-example rows)."""
     import pandas as pd
-    import torch
     from transformers import AutoTokenizer
 
     from xfer_analysis.train.models import load_encoder
@@ -302,16 +303,15 @@ def _retrieval_scores(cell: Cell, encoder_path: str, ctx: RunContext):
     top1 = tasks.target(cell.target).metrics == ("accuracy",)
     cache: dict[tuple[str, ...], np.ndarray] = {}
     out, rows = {}, []
-    autocast = torch.autocast(torch.device(ctx.device).type, torch.bfloat16, enabled=ctx.bf16)
     for lang in cell.settings["languages"][cell.target]:
         if not top1:  # BUCC: real mining among the distractors of the BUCC 2018 files
             bucc = D.load_bucc(ctx.data_dir, lang, cell.split)
-            with autocast:
+            with autocast(ctx.device, ctx.precision):
                 out[lang] = score_bucc(model, tok, bucc, *args)
             continue
         _, examples = _eval_examples(cell, lang, ctx)
         key = tuple(ex["source"] for ex in examples)
-        with autocast:
+        with autocast(ctx.device, ctx.precision):
             if key not in cache:
                 cache[key] = embeddings(model, tok, list(key), *args)
             target_side = embeddings(model, tok, [ex["target"] for ex in examples], *args)
@@ -331,7 +331,7 @@ def _predict_and_score(cell: Cell, kind: str, ev: list[dict], tok, block: dict, 
     """Scores of `model` on examples `ev` of one language, plus the decoded predictions."""
     ev_feats = _features(kind, ev, tok, block, labels, cell.seed, False)
     logits = predict_logits(model, cell.target, ev_feats, int(cell.settings["eval"]["batch_size"]),
-                            tok.pad_token_id, ctx.device, ctx.bf16)
+                            tok.pad_token_id, ctx.device, ctx.precision)
     if kind == "classification":
         predicted = decode_classification(logits, labels)
         return score_classification(ev, predicted), predicted
@@ -385,7 +385,7 @@ def _target_scores(cell: Cell, encoder_path: str, ctx: RunContext):
     every = block["eval_every"]
     select = _selector(cell, tok, kind, labels, block, model, ctx) if every else None
     train(model, {cell.target: feats}, plan, settings, seed=cell.seed + 1,
-          pad_id=tok.pad_token_id, device=ctx.device, bf16=ctx.bf16,
+          pad_id=tok.pad_token_id, device=ctx.device, precision=ctx.precision,
           desc=f"stage 2 {cell.target}", progress=ctx.progress,
           checkpoint=ctx.in_stage(cell.id), evaluate=select, eval_every=every)
     out, rows = {}, []
