@@ -17,6 +17,8 @@ fresh process that reports its wall time and peak memory (ru_maxrss):
   columns (the yardstick the import is held to: within 3x its time, 2x its peak memory);
 - `xfer_import`: `results.importing.import_files` into an empty store (streamed CSV, validated
   in batches, checked and inserted in one transaction);
+- `xfer_import_quoted`: the same rows with every field quoted (csv.QUOTE_ALL), so the import
+  also runs the csv module's strict check that a file with quotes needs before Arrow reads it;
 - `hash_file` and `noop_reimport`: a plain SHA-256 of the file, and importing the same file
   again into that store (aim: within 1.5x of the hash), timed alternately five times in one
   process (medians).
@@ -28,6 +30,7 @@ fresh process that reports its wall time and peak memory (ru_maxrss):
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import statistics
@@ -101,21 +104,26 @@ def _child(step: str, csv_path: Path, store: Path) -> list[dict]:
     keys = ", ".join(results.KEY_COLUMNS)
     out = subprocess.run([sys.executable, "-c", _CHILD, step, str(csv_path), str(store), keys],
                          check=True, capture_output=True, text=True, env=env).stdout
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return [{**json.loads(line), "file": csv_path.name} for line in out.splitlines()
+            if line.startswith("{")]
 
 
 def import_comparison(rows: int, repeat: int) -> dict:
     """DuckDB's native CSV load + unique index vs `xfer import` vs a no-op re-import."""
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "results.csv"
+        quoted_path = Path(tmp) / "quoted.csv"
         frame = large_table(rows)
         frame.to_csv(csv_path, index=False)
+        frame.to_csv(quoted_path, index=False, quoting=csv.QUOTE_ALL)
         del frame
-        runs: dict[str, list[dict]] = {"duckdb_native": [], "xfer_import": [], "noop": []}
+        runs: dict[str, list[dict]] = {"duckdb_native": [], "xfer_import": [],
+                                       "xfer_import_quoted": [], "noop": []}
         for n in range(repeat):
-            for step in ("duckdb_native", "xfer_import"):
+            for step in ("duckdb_native", "xfer_import", "xfer_import_quoted"):
                 store = Path(tmp) / f"{step}-{n}.duckdb"
-                runs[step].extend(_child(step, csv_path, store))
+                source = quoted_path if step == "xfer_import_quoted" else csv_path
+                runs[step].extend(_child(step.removesuffix("_quoted"), source, store))
             runs["noop"].extend(_child("noop", csv_path, Path(tmp) / f"xfer_import-{n}.duckdb"))
         size_mb = round(csv_path.stat().st_size / 2**20)
     return {"csv_mb": size_mb, "load_average": os.getloadavg(), "runs": runs}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from xfer_analysis import results
 from xfer_analysis.errors import InputError
+from xfer_analysis.results.tabular import check_parquet_text
 
 MULTI_SEPARATOR = ","
 KEY_SEPARATOR = "~"
@@ -194,12 +195,17 @@ def read_upload(
     """Read an uploaded file through `results.read` (which validates it) without keeping it.
 
     The bytes go to a private temporary directory that is removed afterwards; nothing reaches
-    a store here. Raises InputError (naming the file) for any unreadable or invalid upload.
+    a store here. Raises InputError (naming the file) for any unreadable or invalid upload,
+    and for one over the row cap or (Parquet) decoding to more than `limit_mb` of data.
     """
     filename = check_name(filename)
     check_size(filename, len(content), limit_mb)
     fmt = upload_format(filename, kind)
     check_rows(filename, content, fmt)
+    if fmt == "parquet":  # a small Parquet may decode to far more text than its bytes
+        import pyarrow as pa
+
+        check_parquet_text(pa.BufferReader(content), limit_mb * 2**20, filename)
     with tempfile.TemporaryDirectory(prefix="xfer-upload-") as tmp:
         path = Path(tmp) / filename
         path.write_bytes(content)

@@ -17,6 +17,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from xfer_analysis.errors import InputError
 from xfer_analysis.results._records import (
@@ -278,6 +279,46 @@ def read_parquet(path: Path, scale: str | None = None, **run_meta: object) -> pd
     for i, rec in enumerate(records):
         rec[RECORD_COLUMN] = i + 1
     return _finish(records, path, scale, run_meta)
+
+
+def check_parquet_text(source: object, limit: int, name: str) -> None:
+    """Refuse (InputError naming `name`) a Parquet file (a path or a pyarrow buffer) that
+    decodes to more than `limit` bytes, found before its rows are decoded: the footer's
+    uncompressed page sizes must fit (a compression bomb shows there); then the text columns
+    are read as dictionaries, one row group at a time, and every row's text length summed (a
+    dictionary bomb, one long string referenced by every row, shows there)."""
+    import pyarrow.parquet as pq
+
+    def refuse(what: str, size: int) -> InputError:
+        return InputError(f"{what} {size:,} bytes, more than the {limit:,} allowed here; "
+                          "import large tables with `xfer import` into a store", path=name)
+
+    try:
+        parquet = pq.ParquetFile(source)
+        meta = parquet.metadata
+        text = [f.name for f in parquet.schema_arrow
+                if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        pages = {c: 0 for c in range(meta.num_columns)}
+        for g in range(meta.num_row_groups):
+            for c in pages:
+                pages[c] += meta.row_group(g).column(c).total_uncompressed_size
+        if sum(pages.values()) > limit:
+            raise refuse("its pages hold", sum(pages.values()))
+        names = [meta.schema.column(c).path for c in pages]
+        size = sum(n for c, n in pages.items() if names[c] not in text)
+        parquet = pq.ParquetFile(source, read_dictionary=text)
+        for group in range(meta.num_row_groups) if text else ():
+            for column in parquet.read_row_group(group, columns=text).columns:
+                for chunk in column.chunks:
+                    size += pc.sum(pc.binary_length(chunk.dictionary).take(chunk.indices)
+                                   ).as_py() or 0
+                    if size > limit:
+                        raise refuse("it decodes to at least", size)
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow raises many types for corrupt files
+        raise InputError(f"cannot read Parquet: {type(exc).__name__}: {str(exc)[:200]}",
+                         path=name) from None
 
 
 def _check_required(names: object, path: Path, run_meta: dict, *, line: int | None = None,
