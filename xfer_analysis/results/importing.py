@@ -1,12 +1,13 @@
 """`import_files`: read result files into the store in one transaction, streaming CSV.
 
-A results CSV is read in batches of BATCH_ROWS rows: each batch is validated and handed to
-the store's transaction as Arrow, so memory stays bounded by a batch (plus DuckDB's own
-working set) whatever the file size; records repeated across batches are checked by typed
-key inside the transaction. Other formats are read whole (`read`) and written the same way.
-Every file is read and checked before anything is committed: one bad file leaves the store
-unchanged. The files' bytes and the read options are hashed first; an import with the same
-hash is recorded in the store, and doing it again costs that hash and one lookup.
+A results CSV (any format with a `Format.stream`) is read in batches of BATCH_ROWS rows:
+each batch is validated and handed to the store's transaction as Arrow, so memory stays
+bounded by a batch (plus DuckDB's own working set) whatever the file size; records repeated
+across batches are checked by typed key inside the transaction. Other formats are read
+whole (`Format.read`) and written the same way. Every file is read and checked before
+anything is committed: one bad file leaves the store unchanged. The files' bytes and the
+read options are hashed first; an import with the same hash is recorded in the store, and
+doing it again costs that hash and one lookup.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ import numpy as np
 
 from xfer_analysis.results._arrow import from_frame
 from xfer_analysis.results.reading import (
-    READERS,
+    FORMATS,
     content_ids,
     file_digest,
     resolve_format,
 )
 from xfer_analysis.results.store import Part, Store, Written
-from xfer_analysis.results.tabular import iter_csv
 
 BATCH_ROWS = 65_536
 """Rows of a CSV validated and staged at a time."""
@@ -80,12 +80,13 @@ def import_files(paths: Sequence[str | Path], store: Store, *, format: str | Non
     def parts() -> Iterator[Part]:
         for path, (fmt, digest), report in zip(files, digests, reports, strict=True):
             file_meta = {**content_ids(fmt, digest), **meta}
-            if fmt == "csv":
-                for table, lines in iter_csv(path, scale, batch_rows=batch_rows, **file_meta):
+            stream = FORMATS[fmt].stream
+            if stream is not None:
+                for table, lines in stream(path, scale, batch_rows=batch_rows, **file_meta):
                     report.rows += len(table)
                     yield Part(from_frame(table), f"{path} line", lines)
                 continue
-            df = READERS[fmt](path, scale=scale, **file_meta)
+            df = FORMATS[fmt].read(path, scale=scale, **file_meta)
             report.rows = len(df)
             report.skipped_empty = int(df.attrs.get("skipped_empty", 0))
             report.skipped_tasks = list(df.attrs.get("skipped", []))

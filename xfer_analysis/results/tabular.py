@@ -25,6 +25,7 @@ from xfer_analysis.results._records import (
     records_frame,
     to_table,
 )
+from xfer_analysis.results.formats import Peek, count_lines
 from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, REQUIRED
 from xfer_analysis.results.validation import validate, validate_rows
 
@@ -164,6 +165,27 @@ def _check_header(header: list[str], required: tuple[str, ...], allowed: tuple[s
 def is_grid_header(header: list[str]) -> bool:
     """Whether a CSV header has the grid columns and nothing beyond the grid's optional ones."""
     return set(GRID_REQUIRED) <= set(header) <= set(GRID_REQUIRED + GRID_OPTIONAL)
+
+
+def sniff_grid(peek: Peek) -> bool:
+    """Whether a CSV file is a grid CSV (by its header)."""
+    return is_grid_header(peek.header)
+
+
+def count_csv_rows(content: bytes) -> int:
+    """Lines of a CSV file less its header (quoted newlines only make this larger)."""
+    return count_lines(content) - 1
+
+
+def count_parquet_rows(content: bytes) -> int:
+    """A Parquet file's row count from its footer; 0 if the footer cannot be read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(pa.BufferReader(content)).metadata.num_rows
+    except (pa.ArrowException, OSError, ValueError):
+        return 0
 
 
 def read_csv(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:
