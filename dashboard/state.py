@@ -20,21 +20,33 @@ MULTI_SEPARATOR = ","
 KEY_SEPARATOR = "~"
 """Between a filter's URL key and the digest of its options in the widget's session key."""
 
-UPLOAD_FORMATS: dict[str, str] = {
-    ".csv": "csv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".json": "json",
-    ".jsonl": "jsonl",
-}
-"""File suffixes the upload widget accepts and the `results.read` format each one means."""
 
-UPLOAD_KINDS: dict[str, str | None] = {
-    "results table (CSV / Parquet / JSON)": None,
-    "jiant val_metrics.json": "jiant",
-    "Hugging Face Trainer all_results.json / eval_results.json": "hf",
-}
-"""What the user says an upload is; None means: decide by the file suffix."""
+def upload_kinds() -> dict[str, str | None]:
+    """The upload widget's file kinds, from the format registry (`results.FORMATS`, each
+    format's `upload` label, in registry order): label → the format it reads, or None for a
+    kind of several formats, decided by the file suffix (`upload_formats`)."""
+    kinds: dict[str, list[str]] = {}
+    for fmt in results.FORMATS.values():
+        if fmt.upload is not None:
+            kinds.setdefault(fmt.upload, []).append(fmt.name)
+    shared = [label for label, names in kinds.items() if len(names) > 1]
+    if len(shared) > 1:
+        raise ValueError(f"upload kinds {shared} each hold several formats; at most one may")
+    return {label: names[0] if len(names) == 1 else None for label, names in kinds.items()}
+
+
+def upload_formats() -> dict[str, str]:
+    """The `results.read` format each file suffix means for the kind decided by suffix."""
+    shared = [label for label, name in upload_kinds().items() if name is None]
+    return {suffix: fmt.name for fmt in results.FORMATS.values()
+            if fmt.upload is not None and fmt.upload in shared for suffix in fmt.suffixes}
+
+
+def upload_suffixes() -> list[str]:
+    """Every file suffix some upload kind reads, without the dot (the uploader's `type`)."""
+    return sorted({suffix.lstrip(".") for fmt in results.FORMATS.values()
+                   if fmt.upload is not None for suffix in fmt.suffixes})
+
 
 MAX_UPLOAD_ROWS = 500_000
 """Most result rows an upload may hold; counted before the file is parsed (Parquet: from its
@@ -123,21 +135,25 @@ def path_fingerprint(path: str | os.PathLike[str]) -> str:
 
 
 def upload_format(filename: str, kind: str | None) -> str:
-    """The `results.read` format for an uploaded file: the declared kind, else its suffix.
+    """The `results.read` format for an uploaded file: the declared kind (a format of
+    `upload_kinds`), else its suffix (`upload_formats`).
 
     Raises InputError for a suffix that is not a data format (uploads are never unpickled
     or executed: only CSV, Parquet and JSON text are read).
     """
     if kind is not None:
-        if not filename.lower().endswith(".json"):
-            raise InputError(f"a {kind} results file must be a .json file", path=filename)
+        suffixes = results.FORMATS[kind].suffixes
+        if not filename.lower().endswith(suffixes):
+            raise InputError(f"a {kind} results file must be a {' or '.join(suffixes)} file",
+                             path=filename)
         return kind
+    by_suffix = upload_formats()
     suffix = Path(filename).suffix.lower()
-    if suffix not in UPLOAD_FORMATS:
-        allowed = ", ".join(sorted(UPLOAD_FORMATS))
+    if suffix not in by_suffix:
+        allowed = ", ".join(sorted(by_suffix))
         raise InputError(f"unsupported file type {suffix or '(none)'!r}; use one of {allowed}",
                          path=filename)
-    return UPLOAD_FORMATS[suffix]
+    return by_suffix[suffix]
 
 
 def check_size(filename: str, size: int, limit_mb: int) -> None:
@@ -162,30 +178,19 @@ def check_name(filename: str) -> str:
 
 
 def count_rows(content: bytes, fmt: str) -> int:
-    """An upper bound on the rows a file holds, found without parsing it: Parquet's row count
-    from its footer, lines for CSV (less the header) and JSONL, objects (`{`) for JSON; 0 if
-    it cannot be told (the reader then reports the broken file)."""
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            return pq.ParquetFile(pa.BufferReader(content)).metadata.num_rows
-        except (pa.ArrowException, OSError, ValueError):
-            return 0
-    if fmt in ("csv", "jsonl"):
-        lines = content.count(b"\n") + (not content.endswith(b"\n"))
-        return lines - 1 if fmt == "csv" else lines
-    return content.count(b"{")
+    """An upper bound on the rows a file of format `fmt` holds, found without parsing it
+    (`Format.count_rows`: Parquet's footer, lines for CSV and JSONL, objects for JSON); 0 if it
+    cannot be told (the reader then reports the broken file)."""
+    return results.FORMATS[fmt].count_rows(content)
 
 
 def check_rows(filename: str, content: bytes, fmt: str, limit: int = MAX_UPLOAD_ROWS) -> None:
     """Refuse an upload that holds more than `limit` rows (`count_rows`) before it is parsed."""
     rows = count_rows(content, fmt)
     if rows > limit:
-        what = {"parquet": "rows", "json": "records"}.get(fmt, "lines")
-        raise InputError(f"holds {rows:,} {what}; an upload may hold at most {limit:,} "
-                         "(import larger tables with `xfer import` into a store)", path=filename)
+        raise InputError(f"holds {rows:,} {results.FORMATS[fmt].row_unit}; an upload may hold "
+                         f"at most {limit:,} (import larger tables with `xfer import` into a "
+                         "store)", path=filename)
 
 
 def read_upload(

@@ -23,12 +23,13 @@ load_tab, browse_tab = st.tabs(["Load", "Browse"])
 
 with load_tab:
     st.subheader("Upload results")
+    kinds = state.upload_kinds()
     st.caption(
-        f"CSV, Parquet or JSON results tables, jiant `val_metrics.json` or Hugging Face Trainer "
-        f"results, up to {ui.upload_limit_mb()} MB. Files are validated before anything is "
-        "kept; they are read as data only (never unpickled or executed)."
+        f"One results file of a kind below, up to {ui.upload_limit_mb()} MB. Files are "
+        "validated before anything is kept; they are read as data only (never unpickled or "
+        "executed)."
     )
-    kind = state.UPLOAD_KINDS[st.radio("File kind", list(state.UPLOAD_KINDS), key="kind")]
+    kind = kinds[st.radio("File kind", list(kinds), key="kind")]
     run_meta: dict[str, str] = {}
     if kind is not None:
         with st.expander("Run details (what the file itself does not say)", expanded=True):
@@ -36,10 +37,7 @@ with load_tab:
                 text = st.text_input(field, key=f"meta.{field}").strip()
                 if text:
                     run_meta[field] = text
-    upload = st.file_uploader(
-        "Results file", type=sorted({s.lstrip(".") for s in state.UPLOAD_FORMATS}),
-        key="upload",
-    )
+    upload = st.file_uploader("Results file", type=state.upload_suffixes(), key="upload")
     if upload is not None:
         content = upload.getvalue()
         try:

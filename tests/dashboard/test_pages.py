@@ -162,7 +162,8 @@ def test_scaling_measure_box_agrees_with_the_chart_after_a_target_change(publish
                                                                         ) -> None:
     """Issue 11: a keyed selectbox keeps its identity (and the browser its selection) when
     only its options change, so after a target change the Measure box could show a measure
-    the chart did not draw; the widget is now keyed on its options too."""
+    the chart did not draw; the widget is now keyed on its options too. (AppTest does not show
+    the browser's stale selection; `test_browser.py` checks the box against the drawn chart.)"""
     import json
 
     at = new_app("views/scaling.py", target="pawsx", split="test", y="gap to English")

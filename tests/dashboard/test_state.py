@@ -55,18 +55,38 @@ def test_path_fingerprint_changes_when_the_store_is_written(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "kind", "expected"),
-    [("r.csv", None, "csv"), ("r.PARQUET", None, "parquet"), ("r.json", None, "json"),
+    [("r.csv", None, "csv"), ("r.PARQUET", None, "parquet"), ("r.pq", None, "parquet"),
+     ("r.json", None, "json"), ("r.jsonl", None, "jsonl"), ("grid.csv", None, "csv"),
      ("val_metrics.json", "jiant", "jiant"), ("all_results.json", "hf", "hf")],
 )
 def test_upload_format(name: str, kind: str | None, expected: str) -> None:
     assert state.upload_format(name, kind) == expected
 
 
-@pytest.mark.parametrize(("name", "kind"), [("model.pkl", None), ("x.py", None),
-                                            ("noext", None), ("metrics.csv", "jiant")])
-def test_upload_format_refuses_non_data_files(name: str, kind: str | None) -> None:
-    with pytest.raises(InputError, match=name):
+@pytest.mark.parametrize(("name", "kind", "reason"), [
+    ("model.pkl", None, "unsupported file type '.pkl'; use one of .csv, .json, .jsonl, "
+                        ".parquet, .pq"),
+    ("x.py", None, "unsupported file type '.py'"), ("noext", None, "'(none)'"),
+    ("metrics.csv", "jiant", "a jiant results file must be a .json file"),
+    ("all_results.jsonl", "hf", "a hf results file must be a .json file"),
+])
+def test_upload_format_refuses_non_data_files(name: str, kind: str | None, reason: str) -> None:
+    with pytest.raises(InputError, match=name) as error:
         state.upload_format(name, kind)
+    assert reason in str(error.value)
+
+
+def test_upload_kinds_and_suffixes_come_from_the_format_registry() -> None:
+    """The upload widget offers what it offered when the dashboard listed the formats itself;
+    now `results.FORMATS` says it (a new format is offered without a dashboard change)."""
+    assert state.upload_kinds() == {
+        "results table (CSV / Parquet / JSON)": None,
+        "jiant val_metrics.json": "jiant",
+        "Hugging Face Trainer all_results.json / eval_results.json": "hf",
+    }
+    assert state.upload_formats() == {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+                                      ".json": "json", ".jsonl": "jsonl"}
+    assert state.upload_suffixes() == ["csv", "json", "jsonl", "parquet", "pq"]
 
 
 def test_size_limit_names_the_file() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from xfer_analysis import results
 from xfer_analysis.errors import InputError
-from xfer_analysis.results.arrow_csv import NotFast
+from xfer_analysis.results.formats import NotFast
 from xfer_analysis.results.importing import import_files
 from xfer_analysis.results.tabular import iter_csv, iter_csv_fast
 

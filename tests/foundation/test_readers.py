@@ -296,3 +296,37 @@ def test_run_ids_come_from_content_not_from_the_typed_path(tmp_path, monkeypatch
     store = results.Store(tmp_path / "s.duckdb")
     assert store.add(one, origin="run7/" + name) == len(one)
     assert store.add(two, origin="./" + name) == 0
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("r.csv", "base_model,intermediate,target_task,language,split,metric,value,seed,run_id\n",
+     "csv"),
+    ("r.CSV", GRID, "grid"),
+    ("r.parquet", "", "parquet"), ("r.PQ", "", "parquet"), ("r.jsonl", "{}\n", "jsonl"),
+    ("r.json", "[]", "json"), ("r.json", "not json", "json"),
+    ("r.json", '{"results": [], "eval_acc": 1}', "json"),
+    ("r.json", '{"aggregated": 1}', "jiant"), ("r.json", '{"eval_accuracy": 0.8}', "hf"),
+    ("val_metrics.json", "[]", "jiant"), ("EVAL_RESULTS.json", "[]", "hf"),
+    ("predict_results.json", "[]", "hf"),
+])
+def test_detect_format_by_name_suffix_then_content(tmp_path, name, text, expected) -> None:
+    assert results.detect_format(_write(tmp_path, name, text)) == expected
+
+
+def test_detect_format_refuses_an_unknown_suffix_naming_every_format(tmp_path) -> None:
+    with pytest.raises(InputError, match="pass one of csv, grid, parquet, json, jsonl, jiant, hf"):
+        results.detect_format(_write(tmp_path, "r.txt", ""))
+
+
+def test_the_format_registry_is_consistent() -> None:
+    """Each suffix has exactly one format that is its meaning when no content sniff claims
+    a file; whole file names belong to one format; names are the registry keys."""
+    formats = results.FORMATS
+    assert all(name == fmt.name for name, fmt in formats.items())
+    suffixes = {s for fmt in formats.values() for s in fmt.suffixes}
+    for suffix in suffixes:
+        fallbacks = [f.name for f in formats.values() if suffix in f.suffixes and f.sniff is None]
+        assert len(fallbacks) == 1, (suffix, fallbacks)
+    names = [n for fmt in formats.values() for n in fmt.names]
+    assert len(names) == len(set(names))
+    assert all(s == s.lower() and s.startswith(".") for s in suffixes)

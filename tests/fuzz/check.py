@@ -121,7 +121,7 @@ def check_fast_csv(case: Case, folder: Path) -> str:
     """Arrow's CSV path must read what the csv module reads: where `iter_csv_fast` gives rows
     at all, the exact path gives the same rows (and does not refuse the file)."""
     from xfer_analysis.errors import InputError
-    from xfer_analysis.results.arrow_csv import NotFast
+    from xfer_analysis.results.formats import NotFast
     from xfer_analysis.results.tabular import iter_csv, iter_csv_fast
 
     path = case.write(folder)

@@ -26,16 +26,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from xfer_analysis.results.formats import NotFast
 from xfer_analysis.results.schema import WHITESPACE
 
 BLOCK_BYTES = 1 << 20
 """Bytes Arrow parses per block (~6,500 rows of a typical results CSV; larger blocks cost
 memory and were not faster here)."""
-
-
-class NotFast(Exception):
-    """Arrow cannot read this file exactly as the csv module would: read it with the csv
-    module instead."""
 
 
 def _has_quote(path: Path) -> bool:

@@ -1,12 +1,13 @@
 """`import_files`: read result files into the store in one transaction, streaming CSV.
 
-A results CSV is read in batches of BATCH_ROWS rows: each batch is validated and handed to
-the store's transaction as Arrow, so memory stays bounded by a batch (plus DuckDB's own
-working set) whatever the file size; records repeated across batches are checked by typed
-key inside the transaction. CSVs are parsed by Arrow where that provably equals the csv
-module (`arrow_csv`); if anything fails, the import runs again with the csv module, whose
-errors name the line at fault. Other formats are read whole (`read`) and written the same way.
-Every file is read and checked before anything is committed: one bad file leaves the store
+A results CSV (any format with a `Format.stream`) is read in batches of BATCH_ROWS rows:
+each batch is validated and handed to the store's transaction as Arrow, so memory stays
+bounded by a batch (plus DuckDB's own working set) whatever the file size; records repeated
+across batches are checked by typed key inside the transaction. A format with a
+`Format.fast_stream` (CSV: parsed by Arrow where that provably equals the csv module) is read
+with it first; if anything fails, the import runs again with `stream`, whose errors name the
+line at fault. Other formats are read whole (`Format.read`) and written the same way. Every
+file is read and checked before anything is committed: one bad file leaves the store
 unchanged. The files' bytes and the read options are hashed first; an import with the same
 hash is recorded in the store, and doing it again costs that hash and one lookup.
 """
@@ -22,14 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from xfer_analysis.results._arrow import from_frame
+from xfer_analysis.results.formats import fast_or_exact
 from xfer_analysis.results.reading import (
-    READERS,
+    FORMATS,
     content_ids,
     file_digest,
     resolve_format,
 )
 from xfer_analysis.results.store import Part, Store, Written
-from xfer_analysis.results.tabular import csv_with_fallback, iter_csv, iter_csv_fast
 
 BATCH_ROWS = 65_536
 """Rows of a CSV validated and staged at a time."""
@@ -82,15 +83,16 @@ def import_files(paths: Sequence[str | Path], store: Store, *, format: str | Non
     def parts(fast: bool) -> Iterator[Part]:
         for path, (fmt, digest), report in zip(files, digests, reports, strict=True):
             file_meta = {**content_ids(fmt, digest), **meta}
-            if fmt == "csv":
+            fast_stream = FORMATS[fmt].fast_stream if fast else None
+            stream = fast_stream or FORMATS[fmt].stream
+            if stream is not None:
                 report.rows = 0
-                batches = iter_csv_fast if fast else iter_csv
-                for table, numbers in batches(path, scale, batch_rows=batch_rows, **file_meta):
+                where = f"{path} {'row' if fast_stream else 'line'}"
+                for table, numbers in stream(path, scale, batch_rows=batch_rows, **file_meta):
                     report.rows += len(table)
-                    yield Part(from_frame(table), f"{path} {'row' if fast else 'line'}",
-                               numbers)
+                    yield Part(from_frame(table), where, numbers)
                 continue
-            df = READERS[fmt](path, scale=scale, **file_meta)
+            df = FORMATS[fmt].read(path, scale=scale, **file_meta)
             report.rows = len(df)
             report.skipped_empty = int(df.attrs.get("skipped_empty", 0))
             report.skipped_tasks = list(df.attrs.get("skipped", []))
@@ -103,6 +105,6 @@ def import_files(paths: Sequence[str | Path], store: Store, *, format: str | Non
         return store.write(parts(fast), origin=origin, replace=replace,
                            content_hash=content_hash)
 
-    written = (csv_with_fallback(lambda: write(True), lambda: write(False))
-               if "csv" in formats else write(False))
+    written = (fast_or_exact(lambda: write(True), lambda: write(False))
+               if any(FORMATS[f].fast_stream for f in formats) else write(False))
     return ImportReport(reports, written, already_imported=False)

@@ -1,72 +1,63 @@
-"""`read(path)`: pick the reader for a results file by format name, file name or content."""
+"""`read(path)`: pick the reader for a results file by format name, file name or content.
+
+`FORMATS` is the format registry: one `formats.Format` per importer, in detection order.
+Reading, detection, default ids, `import_files` and the dashboard's upload all come from it.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from xfer_analysis.errors import InputError
 from xfer_analysis.results import tabular, tools
+from xfer_analysis.results.formats import Format, Peek, count_lines
 
-READERS: dict[str, Callable[..., pd.DataFrame]] = {
-    "csv": tabular.read_csv,
-    "grid": tabular.read_grid,
-    "parquet": tabular.read_parquet,
-    "json": tabular.read_json,
-    "jsonl": tabular.read_jsonl,
-    "jiant": tools.read_jiant,
-    "hf": tools.read_hf,
-}
-FORMATS: tuple[str, ...] = tuple(READERS)
-_HF_NAMES = ("all_results.json", "eval_results.json", "test_results.json",
-             "predict_results.json")
+TABLE_UPLOAD = "results table (CSV / Parquet / JSON)"
+"""The dashboard's upload kind for plain results tables (chosen among them by suffix)."""
+
+FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in (
+    Format("csv", tabular.read_csv, (".csv",), table=True, upload=TABLE_UPLOAD,
+           stream=tabular.iter_csv, fast_stream=tabular.iter_csv_fast,
+           count_rows=tabular.count_csv_rows),
+    Format("grid", tabular.read_grid, (".csv",), sniff=tabular.sniff_grid, run_prefix=None),
+    Format("parquet", tabular.read_parquet, (".parquet", ".pq"), table=True,
+           upload=TABLE_UPLOAD, count_rows=tabular.count_parquet_rows, row_unit="rows"),
+    Format("json", tabular.read_json, (".json",), table=True, upload=TABLE_UPLOAD,
+           row_unit="records"),
+    Format("jsonl", tabular.read_jsonl, (".jsonl",), table=True, upload=TABLE_UPLOAD,
+           count_rows=count_lines),
+    Format("jiant", tools.read_jiant, (".json",), names=("val_metrics.json",),
+           sniff=tools.sniff_jiant, run_prefix="jiant", upload="jiant val_metrics.json"),
+    Format("hf", tools.read_hf, (".json",),
+           names=("all_results.json", "eval_results.json", "test_results.json",
+                  "predict_results.json"),
+           sniff=tools.sniff_hf, run_prefix="hf",
+           upload="Hugging Face Trainer all_results.json / eval_results.json"),
+)}
+"""The format registry: name → `Format`, in detection order (`detect_format`). A new
+importer is its reader module plus one entry here; see `formats.Format` for the fields."""
 
 
 def detect_format(path: Path) -> str:
-    """Guess the format: suffix first, then the file name (jiant/HF), then a peek at the content."""
+    """Guess the format: the whole file name (jiant/HF), else its suffix, where formats that
+    share a suffix are told apart by a peek at the content (`Format.sniff`)."""
     name = path.name.lower()
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    if name.endswith(".jsonl"):
-        return "jsonl"
-    if name == "val_metrics.json":
-        return "jiant"
-    if name in _HF_NAMES:
-        return "hf"
-    if name.endswith(".csv"):
-        header = _first_line(path)
-        return "grid" if tabular.is_grid_header(header) else "csv"
-    if name.endswith(".json"):
-        return _sniff_json(path)
+    for fmt in FORMATS.values():
+        if name in fmt.names:
+            return fmt.name
+    candidates = [fmt for fmt in FORMATS.values() if name.endswith(fmt.suffixes)]
+    peek = Peek(path)
+    for fmt in candidates:
+        if fmt.sniff is not None and fmt.sniff(peek):
+            return fmt.name
+    for fmt in candidates:
+        if fmt.sniff is None:
+            return fmt.name
     raise InputError(f"cannot tell the format from the name; pass one of {', '.join(FORMATS)}",
                      path=str(path))
-
-
-def _first_line(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            line = fh.readline()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
-    return [c.strip() for c in line.strip().split(",")]
-
-
-def _sniff_json(path: Path) -> str:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # JSON, Unicode and int-digit errors
-        return "json"  # the json reader reports the exact problem
-    if isinstance(data, dict) and "aggregated" in data:
-        return "jiant"
-    if isinstance(data, dict) and "results" not in data and any(
-        str(k).startswith(("eval_", "test_", "predict_")) for k in data
-    ):
-        return "hf"
-    return "json"
 
 
 def read(path: str | Path, format: str | None = None, scale: str | None = None,
@@ -80,7 +71,7 @@ def read(path: str | Path, format: str | None = None, scale: str | None = None,
     p = Path(path)
     fmt = resolve_format(p, format)
     ids = content_ids(fmt, file_digest(p))
-    df = READERS[fmt](p, scale=scale, **{**ids, **run_meta})
+    df = FORMATS[fmt].read(p, scale=scale, **{**ids, **run_meta})
     df.attrs["format"] = fmt
     return df
 
@@ -92,7 +83,7 @@ def resolve_format(path: Path, format: str | None) -> str:
     if not path.exists():
         raise InputError("no such file", path=str(path))
     fmt = format.lower() if format else detect_format(path)
-    if fmt not in READERS:
+    if fmt not in FORMATS:
         raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}",
                          path=str(path))
     return fmt
@@ -110,19 +101,16 @@ def file_digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-RUN_PREFIX = {"jiant": "jiant", "hf": "hf"}
-"""Prefix of a content-derived run id per format (other formats: `file`)."""
-TABLE_FORMATS = ("csv", "parquet", "json", "jsonl")
-
-
 def content_ids(fmt: str, digest: str) -> dict[str, str]:
     """Default run id (and, for plain tables, source) of a file of format `fmt` whose bytes
     hash to `digest` (`file_digest`): the same file read under two spellings of its path gets
     the same ids, so it is stored once. Rows that name their own run id or source keep them.
-    (A grid CSV keeps `grid:<name>`: a template filled in over time is one run.)"""
-    if fmt == "grid":
+    The run id is `Format.run_prefix:<digest>`; a format without a prefix gets none (a grid
+    CSV keeps `grid:<name>`: a template filled in over time is one run)."""
+    spec = FORMATS[fmt]
+    if spec.run_prefix is None:
         return {}
-    ids = {"run_id": f"{RUN_PREFIX.get(fmt, 'file')}:{digest[:12]}"}
-    if fmt in TABLE_FORMATS:
+    ids = {"run_id": f"{spec.run_prefix}:{digest[:12]}"}
+    if spec.table:
         ids["source"] = f"file:{digest[:12]}"
     return ids

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,8 @@ from xfer_analysis.results._records import (
     records_frame,
     to_table,
 )
-from xfer_analysis.results.arrow_csv import NotFast, arrow_tables
+from xfer_analysis.results.arrow_csv import arrow_tables
+from xfer_analysis.results.formats import NotFast, Peek, count_lines, fast_or_exact
 from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, REQUIRED
 from xfer_analysis.results.validation import validate, validate_rows
 
@@ -167,7 +167,7 @@ def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | Non
     """`iter_csv` parsed by Arrow (`arrow_csv`): validated batches, each with the 1-based
     ordinal of every row among the file's data rows (not its line). Raises NotFast or an
     InputError without a line; either way, read the file with `iter_csv` for the exact error
-    (`csv_with_fallback`)."""
+    (`formats.fast_or_exact`)."""
     with _CsvFile(path) as csv_file:
         header = csv_file.header
     _check_header(header, tuple(c for c in REQUIRED if c not in run_meta), COLUMNS, path)
@@ -181,18 +181,6 @@ def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | Non
     if not seen:
         raise NotFast(f"{path}: no data rows")
     values.finish()
-
-
-T = TypeVar("T")
-
-
-def csv_with_fallback(fast: Callable[[], T], exact: Callable[[], T]) -> T:
-    """`fast()`, which reads CSVs with `iter_csv_fast`; if it fails in any way a file could
-    cause, `exact()` (the same with `iter_csv`), so every error names the line at fault."""
-    try:
-        return fast()
-    except (NotFast, InputError):
-        return exact()
 
 
 def _check_header(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...],
@@ -213,13 +201,34 @@ def is_grid_header(header: list[str]) -> bool:
     return set(GRID_REQUIRED) <= set(header) <= set(GRID_REQUIRED + GRID_OPTIONAL)
 
 
+def sniff_grid(peek: Peek) -> bool:
+    """Whether a CSV file is a grid CSV (by its header)."""
+    return is_grid_header(peek.header)
+
+
+def count_csv_rows(content: bytes) -> int:
+    """Lines of a CSV file less its header (quoted newlines only make this larger)."""
+    return count_lines(content) - 1
+
+
+def count_parquet_rows(content: bytes) -> int:
+    """A Parquet file's row count from its footer; 0 if the footer cannot be read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(pa.BufferReader(content)).metadata.num_rows
+    except (pa.ArrowException, OSError, ValueError):
+        return 0
+
+
 def read_csv(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:
     """A CSV in the results schema (at least the required columns)."""
     def read(batches: Callable[..., Iterator[tuple[pd.DataFrame, object]]]) -> pd.DataFrame:
         ((table, _),) = batches(path, scale, **run_meta)
         return table
 
-    return csv_with_fallback(lambda: read(iter_csv_fast), lambda: read(iter_csv))
+    return fast_or_exact(lambda: read(iter_csv_fast), lambda: read(iter_csv))
 
 
 def read_grid(path: Path, scale: str | None = None, **run_meta: object) -> pd.DataFrame:

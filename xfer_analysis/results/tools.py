@@ -28,6 +28,7 @@ import yaml
 from xfer_analysis import tasks
 from xfer_analysis.errors import InputError, UnknownNameError
 from xfer_analysis.results._records import parse_json, to_table
+from xfer_analysis.results.formats import Peek
 from xfer_analysis.results.scale import parse_scale, to_percent
 from xfer_analysis.results.schema import RECORD_COLUMN, parse_number
 
@@ -38,6 +39,20 @@ def _load_json(path: Path) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read file: {exc}", path=str(path)) from None
     return parse_json(text, str(path))
+
+
+def sniff_jiant(peek: Peek) -> bool:
+    """Whether a JSON file is jiant's metrics (it has an `aggregated` entry)."""
+    return isinstance(peek.json, dict) and "aggregated" in peek.json
+
+
+def sniff_hf(peek: Peek) -> bool:
+    """Whether a JSON file is Trainer metrics: flat keys with an eval_/test_/predict_ prefix
+    (and no `results` list, which would make it a results-schema JSON)."""
+    data = peek.json
+    return isinstance(data, dict) and "results" not in data and any(
+        str(k).startswith(("eval_", "test_", "predict_")) for k in data
+    )
 
 
 def _is_number(v: object) -> bool:
