@@ -100,3 +100,21 @@ def test_errors_found_on_the_fast_path_name_the_line(tmp_path):
                  "again.csv")
     with pytest.raises(InputError, match="again.csv line 3: conflicts with the store"):
         import_files([again], store, run_id="r1", source="s")
+
+
+def test_whitespace_is_every_character_str_strip_removes():
+    """`WHITESPACE` is built from U+0000-U+3000 only; the whole of Unicode has no more."""
+    from xfer_analysis.results.schema import WHITESPACE
+
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == WHITESPACE
+
+
+def test_exact_repeats_and_conflicts_within_a_batch(tmp_path):
+    """The fast path leaves keys to the caller: `read` drops exact repeats and names both
+    lines of a conflict, as the csv path does."""
+    row = ROW.format(lang="de", value=70, note="a")
+    assert len(results.read(_csv(tmp_path, HEADER + row + row, "twice.csv"))) == 1
+    clash = _csv(tmp_path, HEADER + row + ROW.format(lang="de", value=71, note="a"), "c.csv")
+    with pytest.raises(InputError, match="conflicts with line 2") as err:
+        results.read(clash)
+    assert err.value.line == 3

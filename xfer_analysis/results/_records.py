@@ -19,7 +19,7 @@ from xfer_analysis.results.schema import (
     RECORD_COLUMN,
     parse_number,
 )
-from xfer_analysis.results.validation import is_arrow_text, validate
+from xfer_analysis.results.validation import factorize, is_arrow_text, validate
 
 
 def apply_run_meta(frame: pd.DataFrame, run_meta: Mapping[str, object], path: str) -> None:
@@ -33,7 +33,7 @@ def apply_run_meta(frame: pd.DataFrame, run_meta: Mapping[str, object], path: st
         if k not in frame.columns:
             frame[k] = pd.Series([v] * len(frame), index=frame.index, dtype=object)
             continue
-        codes, uniques = pd.factorize(frame[k])
+        codes, uniques = factorize(frame[k])
         empty = [i for i, u in enumerate(uniques) if isinstance(u, str) and not u.strip()]
         fill = (codes < 0) | np.isin(codes, empty)
         if fill.any():

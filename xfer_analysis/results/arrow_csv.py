@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import mmap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,11 +36,10 @@ memory and were not faster here)."""
 
 
 def _has_quote(path: Path) -> bool:
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 24):
-            if b'"' in block:
-                return True
-    return False
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b'"') >= 0
 
 
 def _strict_csv_accepts(path: Path, limit: int) -> bool:
@@ -56,12 +56,15 @@ def _strict_csv_accepts(path: Path, limit: int) -> bool:
 
 
 def _blank(table: pa.Table) -> pa.ChunkedArray | None:
-    """Rows whose every cell is whitespace (the csv path skips them); None if there are none."""
+    """Rows whose every cell is whitespace (the csv path skips them); None if there are none.
+    Columns are checked one at a time while some row may still be blank."""
     blank = None
     for column in table.columns:
         empty = pc.equal(pc.utf8_trim(column, characters=WHITESPACE), "")
         blank = empty if blank is None else pc.and_(blank, empty)
-    return blank if blank is not None and pc.any(blank).as_py() else None
+        if not pc.any(blank).as_py():
+            return None
+    return blank
 
 
 def arrow_tables(path: Path, header: list[str], batch_rows: int | None, *,

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -31,6 +34,8 @@ from xfer_analysis.results.reading import (
     resolve_format,
 )
 from xfer_analysis.results.store import Part, Store, Written
+
+T = TypeVar("T")
 
 BATCH_ROWS = 65_536
 """Rows of a CSV validated and staged at a time."""
@@ -56,6 +61,52 @@ class ImportReport:
     files: list[FileReport]
     written: Written
     already_imported: bool
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items`, each produced one step ahead in a worker thread: reading and validating the
+    next batch (Python, Arrow) overlaps with the store staging this one (DuckDB, which runs
+    without the GIL). The worker's exception is raised here, in order; stopping early (the
+    store refused a batch) stops the worker and closes `items` in its thread."""
+    handoff: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def put(entry: tuple[object, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((end, None))
+        except BaseException as exc:  # handed over to the consumer, raised there
+            put((end, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=work, name="xfer-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = handoff.get()
+            if item is end:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def import_hash(digests: Sequence[tuple[str, str]], scale: str | None, replace: bool,
@@ -102,7 +153,7 @@ def import_files(paths: Sequence[str | Path], store: Store, *, format: str | Non
     origin = ";".join(str(p) for p in paths)
 
     def write(fast: bool) -> Written:
-        return store.write(parts(fast), origin=origin, replace=replace,
+        return store.write(read_ahead(parts(fast)), origin=origin, replace=replace,
                            content_hash=content_hash)
 
     written = (fast_or_exact(lambda: write(True), lambda: write(False))

@@ -39,6 +39,10 @@ KEY_VERSION = "3"
 `row_key` column, version 1 the key columns joined as text with U+001F, which let two
 different keys collide)."""
 
+WRITE_MEMORY = "256MB"
+"""DuckDB's memory limit while writing: staging beyond it spills to `<store>.tmp`, so an
+import of any size runs in bounded memory (measured in benchmarks/RESULTS.md)."""
+
 _SQL_TYPES = {
     "value": "DOUBLE", "model_params": "DOUBLE", "intermediate_examples": "BIGINT",
     "seed": "BIGINT",
@@ -165,6 +169,7 @@ class Store:
         try:
             con = self._connect(read_only=False)
             try:
+                con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
                 return self._write_locked(con, parts, origin, replace, content_hash)
             except duckdb.Error as exc:
                 raise StoreError(f"cannot write store {self.path}: {exc}") from None

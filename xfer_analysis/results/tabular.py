@@ -31,7 +31,7 @@ from xfer_analysis.results._records import (
 from xfer_analysis.results.arrow_csv import arrow_tables
 from xfer_analysis.results.formats import NotFast, Peek, count_lines, fast_or_exact
 from xfer_analysis.results.schema import COLUMNS, LINE_COLUMN, RECORD_COLUMN, REQUIRED
-from xfer_analysis.results.validation import validate, validate_rows
+from xfer_analysis.results.validation import drop_duplicate_keys, validate, validate_rows
 
 GRID_REQUIRED: tuple[str, ...] = (
     "base_model", "intermediate", "target_task", "language", "split", "metric", "value",
@@ -137,11 +137,11 @@ def _batch_table(header: list[str], lines: list[int], rows: list[list[str]], pat
     return table, [lines[i] for i in kept]
 
 
-def _validated(frame: pd.DataFrame, path: Path, run_meta: dict, values: ValueScale
-               ) -> tuple[pd.DataFrame, np.ndarray]:
+def _validated(frame: pd.DataFrame, path: Path, run_meta: dict, values: ValueScale, *,
+               repeats: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
     apply_run_meta(frame, run_meta, str(path))
     values.apply(frame)
-    return validate_rows(frame, origin=str(path))
+    return validate_rows(frame, origin=str(path), repeats=repeats)
 
 
 def iter_csv(path: Path, scale: str | None = None, *, batch_rows: int | None = None,
@@ -165,7 +165,8 @@ def iter_csv(path: Path, scale: str | None = None, *, batch_rows: int | None = N
 def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | None = None,
                   **run_meta: object) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """`iter_csv` parsed by Arrow (`arrow_csv`): validated batches, each with the 1-based
-    ordinal of every row among the file's data rows (not its line). Raises NotFast or an
+    ordinal of every row among the file's data rows (not its line); records that share a
+    key are left to the caller even within a batch. Raises NotFast or an
     InputError without a line; either way, read the file with `iter_csv` for the exact error
     (`formats.fast_or_exact`)."""
     with _CsvFile(path) as csv_file:
@@ -175,7 +176,7 @@ def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | Non
     seen = 0
     for table in arrow_tables(path, header, batch_rows, field_limit=CSV_FIELD_LIMIT):
         frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-        validated, kept = _validated(frame, path, dict(run_meta), values)
+        validated, kept = _validated(frame, path, dict(run_meta), values, repeats=False)
         yield validated, seen + 1 + kept
         seen += len(frame)
     if not seen:
@@ -226,7 +227,7 @@ def read_csv(path: Path, scale: str | None = None, **run_meta: object) -> pd.Dat
     """A CSV in the results schema (at least the required columns)."""
     def read(batches: Callable[..., Iterator[tuple[pd.DataFrame, object]]]) -> pd.DataFrame:
         ((table, _),) = batches(path, scale, **run_meta)
-        return table
+        return drop_duplicate_keys(table, str(path))
 
     return fast_or_exact(lambda: read(iter_csv_fast), lambda: read(iter_csv))
 
