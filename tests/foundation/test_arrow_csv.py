@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xfer_analysis import results
 from xfer_analysis.errors import InputError
@@ -118,3 +120,47 @@ def test_exact_repeats_and_conflicts_within_a_batch(tmp_path):
     with pytest.raises(InputError, match="conflicts with line 2") as err:
         results.read(clash)
     assert err.value.line == 3
+
+
+def _csv_module_rows(text: str) -> list[list[str]] | None:
+    """Rows as `tabular` reads them (strict csv module, blank rows skipped); None if refused."""
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return None
+    return [row for row in rows if "".join(row).strip()]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(body=st.text(alphabet='ab ,"\n\r\t\u2028é', max_size=60), bom=st.booleans())
+def test_arrow_reads_any_text_as_the_csv_module_does_or_refuses_it(tmp_path_factory, body, bom):
+    """The contract of `arrow_tables` on arbitrary text: NotFast, or exactly the csv
+    module's rows (strict, blank rows skipped). Quote placement is what the text varies."""
+    from xfer_analysis.results.arrow_csv import arrow_tables
+
+    text = "h1,h2\n" + body
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    exact = _csv_module_rows(text)
+    try:
+        tables = list(arrow_tables(path, ["h1", "h2"], None, field_limit=2**31 - 1))
+    except NotFast:
+        return
+    assert exact is not None, "Arrow read a file the csv module refuses"
+    got = [list(row.values()) for table in tables for row in table.to_pylist()]
+    assert got == exact[1:]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(body=st.text(alphabet='a ,"\n\r', max_size=40))
+def test_well_formed_quotes_are_accepted_by_the_csv_module(tmp_path_factory, body):
+    """`_quotes_well_formed` never vouches for a file the strict csv module refuses."""
+    from xfer_analysis.results.arrow_csv import _quotes_well_formed
+
+    path = tmp_path_factory.mktemp("q") / "q.csv"
+    path.write_bytes(body.encode())
+    if _quotes_well_formed(path):
+        assert _csv_module_rows(body) is not None
