@@ -157,10 +157,19 @@ def test_arrow_reads_any_text_as_the_csv_module_does_or_refuses_it(tmp_path_fact
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(body=st.text(alphabet='a ,"\n\r', max_size=40))
 def test_well_formed_quotes_are_accepted_by_the_csv_module(tmp_path_factory, body):
-    """`_quotes_well_formed` never vouches for a file the strict csv module refuses."""
+    """`_quotes_well_formed` never vouches for a file the strict csv module refuses, and
+    says the same whatever its block size."""
+    from xfer_analysis.results import arrow_csv
     from xfer_analysis.results.arrow_csv import _quotes_well_formed
 
     path = tmp_path_factory.mktemp("q") / "q.csv"
     path.write_bytes(body.encode())
-    if _quotes_well_formed(path):
+    verdict = _quotes_well_formed(path)
+    if verdict:
         assert _csv_module_rows(body) is not None
+    block = arrow_csv.QUOTE_BLOCK
+    arrow_csv.QUOTE_BLOCK = 3  # block edges inside quote runs and between a quote and its
+    try:                       # neighbours must not change the verdict
+        assert _quotes_well_formed(path) == verdict
+    finally:
+        arrow_csv.QUOTE_BLOCK = block

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import collections
 import csv
-import mmap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,33 +52,29 @@ def _quotes_well_formed(path: Path) -> bool:
     one with an odd number (inside) must close it (before `,`, a line end or the end) or
     start an escaped pair (before `"`); the count must end even (nothing left open). A
     quote inside an unquoted field (`x"y`, which the csv module also accepts) fails this
-    check, and such a file goes to the csv module's own strict pass. Checked with byte
-    arrays, QUOTE_BLOCK bytes at a time."""
-    if path.stat().st_size == 0:
-        return True
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        if m.find(b'"') < 0:
-            return True
-        data = np.frombuffer(m, dtype=np.uint8)
-        try:
-            return _quotes_in(data, 3 if m[:3] == _BOM else 0)
-        finally:
-            del data  # the mmap cannot close while numpy holds a view of it
-
-
-def _quotes_in(data: np.ndarray, begin: int) -> bool:
+    check, and such a file goes to the csv module's own strict pass. Checked on the quote
+    positions, QUOTE_BLOCK bytes at a time."""
+    size = path.stat().st_size
     odd = 0  # whether the quotes so far leave a quoted field open
-    for start in range(begin, len(data), QUOTE_BLOCK):
-        at = np.flatnonzero(data[start:start + QUOTE_BLOCK] == _QUOTE) + start
-        if not len(at):
-            continue
-        inside = (np.arange(len(at)) & 1 ^ odd).astype(bool)  # quotes before it: odd
-        before, after = data[np.maximum(at - 1, 0)], data[np.minimum(at + 1, len(data) - 1)]
-        opens_ok = _ENDS[before] | (before == _QUOTE) | (at == begin)
-        closes_ok = _ENDS[after] | (after == _QUOTE) | (at == len(data) - 1)
-        if (~inside & ~opens_ok).any() or (inside & ~closes_ok).any():
-            return False
-        odd ^= len(at) & 1
+    with path.open("rb") as handle:  # read, not mapped: mapped pages would count as memory
+        begin = 3 if handle.read(3) == _BOM else 0
+        for start in range(begin, size, QUOTE_BLOCK):
+            low = max(start - 1, begin)  # one byte of context on each side of the block
+            handle.seek(low)
+            window = np.frombuffer(handle.read(min(start + QUOTE_BLOCK + 1, size) - low),
+                                   dtype=np.uint8)
+            block = window[start - low:start - low + QUOTE_BLOCK]
+            at = np.flatnonzero(block == _QUOTE) + (start - low)  # positions in `window`
+            if not len(at):
+                continue
+            inside = (np.arange(len(at)) & 1 ^ odd).astype(bool)  # odd count before it
+            before = window[np.maximum(at - 1, 0)]
+            after = window[np.minimum(at + 1, len(window) - 1)]
+            opens_ok = _ENDS[before] | (before == _QUOTE) | (at + low == begin)
+            closes_ok = _ENDS[after] | (after == _QUOTE) | (at + low == size - 1)
+            if (~inside & ~opens_ok).any() or (inside & ~closes_ok).any():
+                return False
+            odd ^= len(at) & 1
     return not odd
 
 

@@ -43,6 +43,10 @@ WRITE_MEMORY = "256MB"
 """DuckDB's memory limit while writing: staging beyond it spills to `<store>.tmp`, so an
 import of any size runs in bounded memory (measured in benchmarks/RESULTS.md)."""
 
+STAGE_ROWS = 262_144
+"""Rows staged per insert: each insert commits (so staging spills within WRITE_MEMORY), and
+fewer, larger commits are faster."""
+
 _SQL_TYPES = {
     "value": "DOUBLE", "model_params": "DOUBLE", "intermediate_examples": "BIGINT",
     "seed": "BIGINT",
@@ -183,14 +187,16 @@ class Store:
                       content_hash: str | None) -> Written:
         for ddl in _DDL:
             con.execute(ddl)
+        if content_hash is not None and con.execute(
+                "SELECT 1 FROM imports WHERE content_hash = ?", [content_hash]).fetchone():
+            return Written(0, 0, 0)
+        # staged outside the transaction (each batch commits to a TEMP table, which the
+        # memory limit spills to disk; uncommitted appends would stay in memory), then
+        # checked and inserted in one transaction, under the writers' lock throughout
+        offered, places = _stage(con, parts)
         con.execute("BEGIN TRANSACTION")
         try:
             _migrate_keys(con)
-            if content_hash is not None and con.execute(
-                    "SELECT 1 FROM imports WHERE content_hash = ?", [content_hash]).fetchone():
-                con.execute("ROLLBACK")
-                return Written(0, 0, 0)
-            offered, places = _stage(con, parts)
             repeats = _check_staged(con, origin, places)
             replaced = _delete_runs(con, [r for (r,) in con.execute(
                 "SELECT DISTINCT run_id FROM incoming ORDER BY run_id").fetchall()]
@@ -201,7 +207,7 @@ class Store:
                 f"INSERT INTO results ({_COLS}, import_hash) "
                 f"SELECT {_COLS}, ? FROM incoming i "
                 f"WHERE NOT EXISTS (SELECT 1 FROM results r WHERE {_same_key('i', 'r')}) "
-                + (f"QUALIFY row_number() OVER (PARTITION BY {_KEY_COLS} ORDER BY _pos) = 1"
+                + ("AND NOT EXISTS (SELECT 1 FROM later l WHERE l._pos = i._pos)"
                    if repeats else ""),
                 [digest]).fetchone()[0]
             if content_hash is not None or added:
@@ -336,22 +342,31 @@ def _migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
 
 def _stage(con: duckdb.DuckDBPyConnection, parts: Iterable[Part]) -> tuple[int, list[str]]:
     """Copy the parts into the temporary table `incoming` (+ position, part and number for
-    messages); the rows offered and each part's `where`."""
+    messages), STAGE_ROWS or more rows per insert; the rows offered and each part's `where`."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE incoming ({_RESULTS_COLUMNS}, _pos BIGINT, "
                 "_part INTEGER, _num BIGINT)")
-    offered, places = 0, []
+    offered, places, pending = 0, [], []
+
+    def flush() -> None:
+        con.register("_batch", pa.concat_tables(pending))
+        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, _part, _num FROM _batch")
+        con.unregister("_batch")
+        pending.clear()
+
     for part in parts:
         n = part.table.num_rows
         if n != len(part.numbers):
             raise ValueError("one number per staged row is required")
         batch = part.table.append_column("_pos", pa.array(np.arange(offered, offered + n)))
-        batch = batch.append_column("_num", pa.array(np.asarray(part.numbers, dtype=np.int64)))
-        con.register("_batch", batch)
-        con.execute(f"INSERT INTO incoming SELECT {_COLS}, _pos, ?, _num FROM _batch",
-                    [len(places)])
-        con.unregister("_batch")
+        batch = batch.append_column("_part", pa.array(np.full(n, len(places), np.int32)))
+        pending.append(batch.append_column(
+            "_num", pa.array(np.asarray(part.numbers, dtype=np.int64))))
         places.append(part.where)
         offered += n
+        if sum(b.num_rows for b in pending) >= STAGE_ROWS:
+            flush()
+    if pending:
+        flush()
     return offered, places
 
 
@@ -362,23 +377,50 @@ def _key_text(con: duckdb.DuckDBPyConnection, pos: int) -> str:
 
 def _check_staged(con: duckdb.DuckDBPyConnection, origin: str, places: list[str]) -> bool:
     """Two staged rows with one key must agree on every VALUE_COLUMN (InputError otherwise);
-    whether any key is staged more than once (exact repeats, kept once)."""
-    # a 64-bit hash of the key finds the candidates cheaply; the typed columns decide
-    con.execute(f"CREATE OR REPLACE TEMP TABLE repeated AS SELECT {_KEY_COLS} FROM incoming "
-                f"WHERE hash({_KEY_COLS}) IN (SELECT hash({_KEY_COLS}) AS h FROM incoming "
-                "GROUP BY h HAVING count(*) > 1) GROUP BY ALL HAVING count(*) > 1")
-    if not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
+    whether any key is staged more than once (then the temporary table `later` holds the
+    positions of every repeat after the first of its key, which are not inserted).
+
+    A 64-bit hash of the key finds the candidate rows cheaply; grouping them by the typed key
+    columns decides. Grouping (not joining) keeps this linear in the rows however often a
+    key repeats, and within DuckDB's memory limit (aggregates spill to disk)."""
+    key_hash = f"hash({_KEY_COLS})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT {key_hash} AS h "
+                "FROM incoming GROUP BY h HAVING count(*) > 1")
+    if not con.execute("SELECT count(*) FROM candidates").fetchone()[0]:
         return False
+    differs = " OR ".join(f'count("{c}") NOT IN (0, count(*)) OR min("{c}") <> max("{c}")'
+                          for c in VALUE_COLUMNS)  # (min/max aggregates spill; DISTINCT not)
+    con.execute("CREATE OR REPLACE TEMP TABLE keyed AS SELECT min(_pos) AS _pos, "
+                f"count(*) AS n, ({differs}) AS differs "
+                f"FROM incoming WHERE {key_hash} IN (SELECT h FROM candidates) "
+                f"GROUP BY {_KEY_COLS}")
+    repeats, conflicts = con.execute(
+        "SELECT count(*) FILTER (n > 1), count(*) FILTER (differs) FROM keyed").fetchone()
+    if conflicts:
+        _raise_staged_clash(con, origin, places)
+    if not repeats:
+        return False
+    con.execute(f"CREATE OR REPLACE TEMP TABLE later AS SELECT _pos FROM incoming "
+                f"WHERE {key_hash} IN (SELECT h FROM candidates) "
+                "AND _pos NOT IN (SELECT _pos FROM keyed)")
+    return True
+
+
+def _raise_staged_clash(con: duckdb.DuckDBPyConnection, origin: str, places: list[str]
+                        ) -> None:
+    """Raise the InputError for the earliest staged row that differs from the first row of
+    its key (the earliest that differs from any earlier row), if one does."""
     clash = con.execute(
         f"SELECT {_label_sql('a')}, {_label_sql('b')}, a._pos, "
         + ", ".join(f'a."{c}", b."{c}"' for c in VALUE_COLUMNS)
-        + f" FROM incoming a SEMI JOIN repeated k ON {_same_key('a', 'k')} JOIN incoming b "
+        + " FROM incoming a JOIN incoming b "
         f"ON {_same_key('a', 'b')} AND a._pos < b._pos "
-        "WHERE " + " OR ".join(f'a."{c}" IS DISTINCT FROM b."{c}"' for c in VALUE_COLUMNS)
-        + " ORDER BY b._pos, a._pos LIMIT 1"
+        "WHERE a._pos IN (SELECT _pos FROM keyed WHERE differs) AND ("
+        + " OR ".join(f'a."{c}" IS DISTINCT FROM b."{c}"' for c in VALUE_COLUMNS)
+        + ") ORDER BY b._pos LIMIT 1"
     ).fetchone()
     if clash is None:
-        return True
+        raise AssertionError("a key's rows differ by min/max but no two rows differ")
     first, second, pos = _label(clash[0], places), _label(clash[1], places), clash[2]
     field, mine, theirs = next((c, clash[4 + 2 * n], clash[3 + 2 * n])
                                for n, c in enumerate(VALUE_COLUMNS)
