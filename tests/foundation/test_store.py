@@ -148,3 +148,24 @@ def test_a_store_written_with_digest_row_keys_is_migrated_to_typed_keys(tmp_path
     assert len(old.table()) == 4
     with pytest.raises(InputError, match="conflicts with the store"):
         old.add(_table(1).assign(seed=None, language="en", value=71.0), origin="b.csv")
+
+
+def test_staging_in_small_inserts_keeps_first_rows_and_names_conflicts(tmp_path, monkeypatch):
+    """Rows staged a few per insert (STAGE_ROWS) still collapse exact repeats across inserts
+    to their first row and name the first row of a key in a conflict."""
+    from xfer_analysis.results import store as store_module
+    from xfer_analysis.results.importing import import_files
+
+    monkeypatch.setattr(store_module, "STAGE_ROWS", 3)
+    lines = ["run_id,base_model,target_task,language,split,metric,value"]
+    lines += [f"r,mbert,xnli,{lang},dev,accuracy,70" for lang in ("de", "fr", "es", "ru")] * 3
+    path = tmp_path / "repeats.csv"
+    path.write_text("\n".join(lines) + "\n")
+    store = results.Store(tmp_path / "s.duckdb")
+    written = import_files([path], store, batch_rows=2)
+    assert (written.written.added, written.written.offered) == (4, 12)
+    clash = tmp_path / "clash.csv"
+    clash.write_text("\n".join([*lines[:5], *lines[1:4], "r,mbert,xnli,ru,dev,accuracy,71"])
+                     + "\n")
+    with pytest.raises(InputError, match=r"clash.csv line 9: conflicts with .*clash.csv line 5"):
+        import_files([clash], results.Store(tmp_path / "t.duckdb"), batch_rows=2)
