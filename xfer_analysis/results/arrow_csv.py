@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import csv
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -107,9 +108,26 @@ def arrow_tables(path: Path, header: list[str], batch_rows: int | None, *,
                  field_limit: int) -> Iterator[pa.Table]:
     """The data rows of a CSV whose (checked) header is `header`, as tables of text columns
     of about `batch_rows` rows (None: one table), blank rows dropped; NotFast if Arrow's
-    reading could differ from the csv module's."""
-    if not _quotes_well_formed(path) and not _strict_csv_accepts(path, field_limit):
-        raise NotFast(f"{path}: the csv module refuses it")
+    reading could differ from the csv module's. The quote check runs in a thread beside
+    the parsing, and the last table waits for it: a caller must not act on the earlier
+    tables (staging them is fine) before it has them all."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xfer-quote-check") as pool:
+        quotes = pool.submit(_quotes_well_formed, path)
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in _record_batches(path, header):
+            pending.append(batch)
+            rows += batch.num_rows
+            if batch_rows is not None and rows >= batch_rows:
+                yield _finish(pending, header)
+                pending, rows = [], 0
+        if not quotes.result() and not _strict_csv_accepts(path, field_limit):
+            raise NotFast(f"{path}: the csv module refuses it")
+    if pending:
+        yield _finish(pending, header)
+
+
+def _record_batches(path: Path, header: list[str]) -> Iterator[pa.RecordBatch]:
     text = {name: pa.string() for name in header}
     try:
         reader = pacsv.open_csv(
@@ -122,18 +140,9 @@ def arrow_tables(path: Path, header: list[str], batch_rows: int | None, *,
         )
         if [name.strip() for name in reader.schema.names] != header:
             raise NotFast(f"{path}: Arrow reads another header")
-        pending: list[pa.RecordBatch] = []
-        rows = 0
-        for batch in reader:
-            pending.append(batch)
-            rows += batch.num_rows
-            if batch_rows is not None and rows >= batch_rows:
-                yield _finish(pending, header)
-                pending, rows = [], 0
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        yield from reader
+    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
         raise NotFast(f"{path}: {exc}") from None
-    if pending:
-        yield _finish(pending, header)
 
 
 def _finish(batches: list[pa.RecordBatch], header: list[str]) -> pa.Table:
