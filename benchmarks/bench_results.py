@@ -11,7 +11,9 @@ the row count). Times, in seconds, are printed as one JSON object:
 - `load_store`: `results.load(store=...)` (published + store, duplicate check, parameter fill).
 
 With `--import-csv`, the same rows written as one CSV are imported side by side, each step in a
-fresh process that reports its wall time and peak memory (ru_maxrss):
+fresh process that reports its wall time and peak memory (VmHWM of /proc/self/status: the
+peak resident set of the process's own address space; ru_maxrss would also count the parent's
+resident set at the fork, which execve keeps):
 
 - `duckdb_native`: DuckDB's own `read_csv` into a table plus a unique index on the key
   columns (the yardstick the import is held to: within 3x its time, 2x its peak memory);
@@ -57,7 +59,7 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 start = time.perf_counter()
 step, csv_path, store_path, key_columns = sys.argv[1:5]
 if step == "duckdb_native":
@@ -94,7 +96,8 @@ else:
                       "noop_runs_s": [round(x, 3) for x in noop],
                       "already_imported": report.already_imported}))
 print(json.dumps({"step": step, "rows": rows, "seconds": round(time.perf_counter() - start, 3),
-                  "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+                  "peak_mb": round(next(int(line.split()[1]) for line in open("/proc/self/status")
+                                        if line.startswith("VmHWM")) / 1024)}))
 """
 
 
