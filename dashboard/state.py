@@ -14,7 +14,6 @@ import pandas as pd
 
 from xfer_analysis import results
 from xfer_analysis.errors import InputError
-from xfer_analysis.results.tabular import check_parquet_text
 
 MULTI_SEPARATOR = ","
 KEY_SEPARATOR = "~"
@@ -201,16 +200,16 @@ def read_upload(
 
     The bytes go to a private temporary directory that is removed afterwards; nothing reaches
     a store here. Raises InputError (naming the file) for any unreadable or invalid upload,
-    and for one over the row cap or (Parquet) decoding to more than `limit_mb` of data.
+    and for one over the row cap or decoding to more than `limit_mb` of data
+    (`Format.check_decoded`: Parquet).
     """
     filename = check_name(filename)
     check_size(filename, len(content), limit_mb)
     fmt = upload_format(filename, kind)
     check_rows(filename, content, fmt)
-    if fmt == "parquet":  # a small Parquet may decode to far more text than its bytes
-        import pyarrow as pa
-
-        check_parquet_text(pa.BufferReader(content), limit_mb * 2**20, filename)
+    check_decoded = results.FORMATS[fmt].check_decoded
+    if check_decoded is not None:  # a small file that may decode to far more than its bytes
+        check_decoded(content, limit_mb * 2**20, filename)
     with tempfile.TemporaryDirectory(prefix="xfer-upload-") as tmp:
         path = Path(tmp) / filename
         path.write_bytes(content)

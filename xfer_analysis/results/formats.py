@@ -83,6 +83,10 @@ class Format:
     the dashboard refuses an upload over its row limit with it."""
     row_unit: str = "lines"
     """What `count_rows` counts, as the upload refusal says it."""
+    check_decoded: Callable[[bytes, int, str], None] | None = None
+    """`check_decoded(content, limit, name)` refuses (InputError) a file whose bytes decode to
+    more than `limit` bytes, found without decoding it (a compressed format); None: the
+    file's own size bounds what it decodes to."""
 
 
 class Peek:

@@ -291,6 +291,11 @@ def read_parquet(path: Path, scale: str | None = None, **run_meta: object) -> pd
     return _finish(records, path, scale, run_meta)
 
 
+def check_parquet_bytes(content: bytes, limit: int, name: str) -> None:
+    """`check_parquet_text` of a Parquet file's bytes (the Parquet `Format.check_decoded`)."""
+    check_parquet_text(pa.BufferReader(content), limit, name)
+
+
 def check_parquet_text(source: object, limit: int, name: str) -> None:
     """Refuse (InputError naming `name`) a Parquet file (a path or a pyarrow buffer) that
     decodes to more than `limit` bytes, found before its rows are decoded: the footer's
