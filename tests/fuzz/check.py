@@ -123,11 +123,13 @@ def check_fast_csv(case: Case, folder: Path) -> str:
     from xfer_analysis.errors import InputError
     from xfer_analysis.results.formats import NotFast
     from xfer_analysis.results.tabular import iter_csv, iter_csv_fast
+    from xfer_analysis.results.validation import drop_duplicate_keys
 
     path = case.write(folder)
 
-    def rows(batches) -> pd.DataFrame:
-        return pd.concat([t for t, _ in batches(path, batch_rows=2)], ignore_index=True)
+    def rows(batches) -> pd.DataFrame:  # both leave repeated keys to the caller
+        table = pd.concat([t for t, _ in batches(path, batch_rows=2)], ignore_index=True)
+        return drop_duplicate_keys(table, str(path))
 
     try:
         fast = rows(iter_csv_fast)
