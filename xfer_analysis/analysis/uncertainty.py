@@ -358,13 +358,17 @@ def languages_holding(gains: pd.DataFrame, *, alpha: float = 0.05,
                               tuple(units), tuple(map(float, p_units)), note)
 
 
+def _ranked(p_values: np.ndarray | list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(p, an all-NaN output of its shape, the positions of the non-NaN p in ascending order)."""
+    p = np.asarray(p_values, dtype=float)
+    ok = np.flatnonzero(~np.isnan(p))
+    return p, np.full(p.shape, np.nan), ok[np.argsort(p[ok], kind="stable")]
+
+
 def holm(p_values: np.ndarray | list[float]) -> np.ndarray:
     """Holm step-down adjusted p-values (family-wise error); NaN stays NaN and is not counted."""
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = len(ok)
-    order = ok[np.argsort(p[ok], kind="stable")]
+    p, out, order = _ranked(p_values)
+    m = len(order)
     running = 0.0
     for rank, idx in enumerate(order):
         running = max(running, min(1.0, (m - rank) * p[idx]))
@@ -374,11 +378,8 @@ def holm(p_values: np.ndarray | list[float]) -> np.ndarray:
 
 def benjamini_hochberg(p_values: np.ndarray | list[float]) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (false discovery rate); NaN stays NaN."""
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = len(ok)
-    order = ok[np.argsort(p[ok], kind="stable")]
+    p, out, order = _ranked(p_values)
+    m = len(order)
     running = 1.0
     for rank in range(m - 1, -1, -1):
         idx = order[rank]

@@ -13,10 +13,11 @@ read options), so re-importing a file is skipped after one lookup.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,6 +147,23 @@ class Store:
                              f"writes to the store: {exc.strerror or exc}") from None
         return self._lock
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection (memory limited to WRITE_MEMORY) under the writers' lock; a
+        DuckDB failure inside becomes a StoreError naming the store."""
+        lock = self._locked()
+        try:
+            con = self._connect(read_only=False)
+            try:
+                con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
+                yield con
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot write store {self.path}: {exc}") from None
+            finally:
+                con.close()
+        finally:
+            lock.release()
+
     def add(self, df: pd.DataFrame, origin: str = "unknown", *, replace: bool = False) -> int:
         """Add a results table in one transaction; return the number of new rows (0 if every
         row was stored already). A row whose key is stored with another value, model_params,
@@ -169,18 +187,8 @@ class Store:
         the store by typed key, then inserted. `content_hash` names a file import (recorded
         even when it adds nothing, so re-reading the same file is skipped); None records the
         import only when it writes rows."""
-        lock = self._locked()
-        try:
-            con = self._connect(read_only=False)
-            try:
-                con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
-                return self._write_locked(con, parts, origin, replace, content_hash)
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot write store {self.path}: {exc}") from None
-            finally:
-                con.close()
-        finally:
-            lock.release()
+        with self._writing() as con:
+            return self._write_locked(con, parts, origin, replace, content_hash)
 
     def _write_locked(self, con: duckdb.DuckDBPyConnection,
                       parts: Iterable[Part], origin: str, replace: bool,
@@ -240,20 +248,11 @@ class Store:
         for run_id in run_ids:
             if run_id not in known:
                 raise UnknownNameError("run", run_id, sorted(known))
-        lock = self._locked()
-        try:
-            con = self._connect(read_only=False)
-            try:
-                con.execute("BEGIN TRANSACTION")
-                removed = _delete_runs(con, list(run_ids))
-                con.execute("COMMIT")
-                return removed
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot write store {self.path}: {exc}") from None
-            finally:
-                con.close()
-        finally:
-            lock.release()
+        with self._writing() as con:
+            con.execute("BEGIN TRANSACTION")
+            removed = _delete_runs(con, list(run_ids))
+            con.execute("COMMIT")
+            return removed
 
     def _read(self, sql: str, params: list[object], *, arrow: bool = False,
               table: str = "results") -> pd.DataFrame | pa.Table | None:
