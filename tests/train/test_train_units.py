@@ -231,7 +231,7 @@ def test_eval_every_restores_the_best_weights():
     scores = iter([1.0, 5.0, 2.0, 0.0])
 
     def evaluate() -> float:
-        seen.append(float(model.w))
+        seen.append(float(model.w.detach()))
         return next(scores)
 
     stats = train(model, feats, ["t"] * 8, TrainSettings(lr=0.5, batch_size=2, epochs=1),
