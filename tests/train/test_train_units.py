@@ -237,7 +237,7 @@ def test_eval_every_restores_the_best_weights():
     stats = train(model, feats, ["t"] * 8, TrainSettings(lr=0.5, batch_size=2, epochs=1),
                   seed=0, pad_id=0, progress=False, evaluate=evaluate, eval_every=2)
     assert len(seen) == 4 and stats.best == (5.0, 4)
-    assert float(model.w) == seen[1] != seen[-1]  # the weights of the best evaluation
+    assert float(model.w.detach()) == seen[1] != seen[-1]  # the weights of the best evaluation
 
 
 class _Bag(torch.nn.Module):
