@@ -119,7 +119,8 @@ def test_dry_run_lists_cells_and_state(local_run, grid_file):
     lines = out.stdout.splitlines()[1:-1]  # between the header and the summary
     assert {ln.split("\t")[0] for ln in lines} == {c.id for c in grid.cells}
     assert all(ln.split("\t")[1] == "done" for ln in lines)
-    assert out.stdout.splitlines()[-1] == "# 6 cells: 6 done, 0 pending"
+    assert out.stdout.splitlines()[-1] == ("# 6 cells: 6 done, 0 pending "
+                                           "(device cpu, precision fp32)")
 
 
 def test_ray_executor_on_a_local_cluster(grid_file, tmp_path, monkeypatch):

@@ -53,8 +53,8 @@ def _recipe(cell) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Dry-run (cells, their state and target recipe) or run the grid; exit 1 when any cell
-    failed (each listed), after every other cell ran."""
+    """Dry-run (cells, their state and target recipe; the grid's device and precision) or run
+    the grid; exit 1 when any cell failed (each listed), after every other cell ran."""
     from xfer_analysis.results import Store
     from xfer_analysis.train import done_cells, load_grid, run_grid
 
@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
             state = "done" if c.id in done else "pending"
             print(f"{c.id}\t{state}\t{c.base.name}\t{c.intermediate_label}\t{size}\t{c.target}"
                   f"\t{c.split}\t{c.seed}\t{_recipe(c)}")
-        print(f"# {len(grid.cells)} cells: {len(done)} done, {len(grid.cells) - len(done)} pending")
+        print(f"# {len(grid.cells)} cells: {len(done)} done, {len(grid.cells) - len(done)} "
+              f"pending (device {grid.device}, precision {grid.precision})")
         return 0
     counts = run_grid(grid, store, executor=args.executor, progress=not args.no_progress,
                       ray_address=args.ray_address)
