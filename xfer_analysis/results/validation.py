@@ -141,18 +141,20 @@ def _by_unique(column: str, raw: pd.Series, default: object) -> tuple[np.ndarray
     return states[at], cells[at]
 
 
-def _elementwise(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """States and cells judged cell by cell (mixed-type columns, e.g. JSON, where 1 == True)."""
+def _elementwise(column: str, raw: pd.Series, default: object) -> tuple[np.ndarray, np.ndarray]:
+    """States and cells judged cell by cell (mixed-type columns, e.g. JSON, where 1 == True);
+    missing and bad cells get `default`."""
     judged = [_judge(column, v) for v in raw.tolist()]
     states = np.fromiter((s for s, _ in judged), dtype=np.int8, count=len(judged))
     cells = np.empty(len(judged), dtype=object)
-    cells[:] = [v for _, v in judged]
+    cells[:] = [v if s == _OK else default for s, v in judged]
     return states, cells
 
 
-def _numeric(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """States and cells of a number column that already holds numbers, by masks. Integer
-    columns of an integer dtype keep their exact values (no detour through float64)."""
+def _numeric(column: str, raw: pd.Series) -> tuple[np.ndarray, object]:
+    """States and cells of a number column that already holds numbers, by masks; missing and
+    bad cells are missing (NA, NaN: every number column's default). Integer columns of an
+    integer dtype keep their exact values (no detour through float64)."""
     missing = raw.isna().to_numpy(dtype=bool)
     if column in _INTEGERS and pd.api.types.is_integer_dtype(raw.dtype):
         ints = raw.to_numpy(dtype=raw.dtype.numpy_dtype if hasattr(raw.dtype, "numpy_dtype")
@@ -160,7 +162,7 @@ def _numeric(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         bad = (ints < 0) if ints.dtype.kind == "i" else ints >= np.uint64(INT64_LIMIT)
         cells = np.where(bad | missing, 0, ints).astype(np.int64)
         states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
-        return states, pd.array(cells, dtype="Int64")
+        return states, pd.arrays.IntegerArray(cells, bad | missing)
     x = raw.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(x)
@@ -169,7 +171,7 @@ def _numeric(column: str, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if column == "model_params":
             bad |= x <= 0
     states = np.where(missing, _MISSING, np.where(bad, _BAD, _OK)).astype(np.int8)
-    return states, x
+    return states, np.where(bad, np.nan, x)
 
 
 def _distinct_values_suffice(raw: pd.Series) -> bool:
@@ -203,21 +205,15 @@ def _check_column(column: str, raw: pd.Series, origin: str | None) -> tuple[pd.S
     dtype = raw.dtype
     numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
     default = _default(column, origin)
-    filled = False
     if numeric and column in (*_FLOATS, *_INTEGERS):
         states, cells = _numeric(column, raw)
     elif column in _FREE_TEXT and is_arrow_text(raw):
-        (states, cells), filled = _free_text(raw, default), True
+        states, cells = _free_text(raw, default)
     elif _distinct_values_suffice(raw):
-        (states, cells), filled = _by_unique(column, raw, default), True
+        states, cells = _by_unique(column, raw, default)
     else:
-        states, cells = _elementwise(column, raw)
-    missing = states == _MISSING
-    bad = (states == _BAD) | (missing if column in REQUIRED else False)
-    fill = missing | bad
-    if fill.any() and not filled:
-        cells = np.asarray(cells, dtype=object)
-        cells[fill] = default
+        states, cells = _elementwise(column, raw, default)
+    bad = (states == _BAD) | ((states == _MISSING) if column in REQUIRED else False)
     return pd.Series(cells), bad
 
 
