@@ -6,7 +6,9 @@ many times faster but laxer (it reads `"x"y` as `xy` where the csv module refuse
 and knows no lines. So `arrow_tables` reads a file only when both parsers must agree on it:
 
 - without a quote character, both split on `,` and on `\\r`, `\\n` or `\\r\\n` alike;
-- with quotes, the csv module first checks the file in strict mode (parsing, no rows built);
+- with quotes, `_quotes_well_formed` must vouch for every quote (a vectorised parity check,
+  run in a thread beside the parsing), else the csv module must accept the file in strict
+  mode (parsing, no rows built);
 - a row with another field count than the header, bytes that are not UTF-8 or a header Arrow
   reads differently make Arrow fail.
 

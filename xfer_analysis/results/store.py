@@ -66,7 +66,18 @@ def _same_key(a: str, b: str) -> str:
     return " AND ".join(f'{a}."{c}" IS NOT DISTINCT FROM {b}."{c}"' for c in KEY_COLUMNS)
 
 
-_DIFFERS = " OR ".join(f'i."{c}" IS DISTINCT FROM r."{c}"' for c in VALUE_COLUMNS)
+def _differ(a: str, b: str) -> str:
+    """SQL: rows `a` and `b` disagree on some VALUE_COLUMN."""
+    return " OR ".join(f'{a}."{c}" IS DISTINCT FROM {b}."{c}"' for c in VALUE_COLUMNS)
+
+
+def _first_difference(pairs: tuple) -> tuple[str, object, object]:
+    """(column, left, right) of the first VALUE_COLUMN whose pair differs, from a query row
+    that selects `left."c", right."c"` for each VALUE_COLUMN in order."""
+    return next((c, pairs[2 * n], pairs[2 * n + 1]) for n, c in enumerate(VALUE_COLUMNS)
+                if pairs[2 * n] != pairs[2 * n + 1])
+
+
 _COLS = ", ".join(f'"{c}"' for c in COLUMNS)
 _KEY_COLS = ", ".join(f'"{c}"' for c in KEY_COLUMNS)
 
@@ -344,7 +355,7 @@ def _stage(con: duckdb.DuckDBPyConnection, parts: Iterable[Part]) -> tuple[int, 
     messages), STAGE_ROWS or more rows per insert; the rows offered and each part's `where`."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE incoming ({_RESULTS_COLUMNS}, _pos BIGINT, "
                 "_part INTEGER, _num BIGINT)")
-    offered, places, pending = 0, [], []
+    offered, flushed, places, pending = 0, 0, [], []  # flushed: rows of `offered` inserted
 
     def flush() -> None:
         con.register("_batch", pa.concat_tables(pending))
@@ -362,8 +373,9 @@ def _stage(con: duckdb.DuckDBPyConnection, parts: Iterable[Part]) -> tuple[int, 
             "_num", pa.array(np.asarray(part.numbers, dtype=np.int64))))
         places.append(part.where)
         offered += n
-        if sum(b.num_rows for b in pending) >= STAGE_ROWS:
+        if offered - flushed >= STAGE_ROWS:
             flush()
+            flushed = offered
     if pending:
         flush()
     return offered, places
@@ -414,16 +426,13 @@ def _raise_staged_clash(con: duckdb.DuckDBPyConnection, origin: str, places: lis
         + ", ".join(f'a."{c}", b."{c}"' for c in VALUE_COLUMNS)
         + " FROM incoming a JOIN incoming b "
         f"ON {_same_key('a', 'b')} AND a._pos < b._pos "
-        "WHERE a._pos IN (SELECT _pos FROM keyed WHERE differs) AND ("
-        + " OR ".join(f'a."{c}" IS DISTINCT FROM b."{c}"' for c in VALUE_COLUMNS)
-        + ") ORDER BY b._pos LIMIT 1"
+        f"WHERE a._pos IN (SELECT _pos FROM keyed WHERE differs) AND ({_differ('a', 'b')}) "
+        "ORDER BY b._pos LIMIT 1"
     ).fetchone()
     if clash is None:
         raise AssertionError("a key's rows differ by min/max but no two rows differ")
     first, second, pos = _label(clash[0], places), _label(clash[1], places), clash[2]
-    field, mine, theirs = next((c, clash[4 + 2 * n], clash[3 + 2 * n])
-                               for n, c in enumerate(VALUE_COLUMNS)
-                               if clash[3 + 2 * n] != clash[4 + 2 * n])
+    field, theirs, mine = _first_difference(clash[3:])
     raise InputError(f"{second}: conflicts with {first}: same key "
                      f"({_key_text(con, pos)}) but {field} "
                      f"{_short(mine)} vs {_short(theirs)}", path=origin, field=field)
@@ -449,14 +458,12 @@ def _check_against_store(con: duckdb.DuckDBPyConnection, origin: str, places: li
         f"SELECT {_label_sql('i')}, i._pos, m.origin, "
         + ", ".join(f'i."{c}", r."{c}"' for c in VALUE_COLUMNS)
         + f" FROM incoming i JOIN results r ON {_same_key('i', 'r')} LEFT JOIN imports m "
-        f"ON m.content_hash = r.import_hash WHERE {_DIFFERS} ORDER BY i._pos LIMIT 1"
+        f"ON m.content_hash = r.import_hash WHERE {_differ('i', 'r')} ORDER BY i._pos LIMIT 1"
     ).fetchone()
     if clash is None:
         return
     label, pos, stored_by = _label(clash[0], places), clash[1], clash[2]
-    field, mine, theirs = next((c, clash[3 + 2 * n], clash[4 + 2 * n])
-                               for n, c in enumerate(VALUE_COLUMNS)
-                               if clash[3 + 2 * n] != clash[4 + 2 * n])
+    field, mine, theirs = _first_difference(clash[3:])
     raise InputError(f"{label}: conflicts with the store: ({_key_text(con, pos)}) has {field} "
                      f"{_short(mine)} here but {_short(theirs)} from {stored_by} "
                      "(to correct that run, import it again with --replace)",

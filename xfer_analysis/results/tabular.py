@@ -150,8 +150,7 @@ def iter_csv(path: Path, scale: str | None = None, *, batch_rows: int | None = N
     each with the file line of every row. Records repeated across batches are left to the
     caller (the store checks them by key); the scale of the whole file is checked last."""
     with _CsvFile(path) as csv_file:
-        _check_header(csv_file.header, tuple(c for c in REQUIRED if c not in run_meta),
-                      COLUMNS, path)
+        _check_results_header(csv_file.header, run_meta, path)
         values = ValueScale(scale, str(path))
         empty = True
         for lines, rows in csv_file.batches(batch_rows):
@@ -171,7 +170,7 @@ def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | Non
     (`formats.fast_or_exact`)."""
     with _CsvFile(path) as csv_file:
         header = csv_file.header
-    _check_header(header, tuple(c for c in REQUIRED if c not in run_meta), COLUMNS, path)
+    _check_results_header(header, run_meta, path)
     values = ValueScale(scale, str(path))
     seen = 0
     for table in arrow_tables(path, header, batch_rows, field_limit=CSV_FIELD_LIMIT):
@@ -182,6 +181,11 @@ def iter_csv_fast(path: Path, scale: str | None = None, *, batch_rows: int | Non
     if not seen:
         raise NotFast(f"{path}: no data rows")
     values.finish()
+
+
+def _check_results_header(header: list[str], run_meta: dict, path: Path) -> None:
+    """A results CSV's header: the REQUIRED columns `run_meta` does not fill, within COLUMNS."""
+    _check_header(header, tuple(c for c in REQUIRED if c not in run_meta), COLUMNS, path)
 
 
 def _check_header(header: list[str], required: tuple[str, ...], allowed: tuple[str, ...],
@@ -214,7 +218,6 @@ def count_csv_rows(content: bytes) -> int:
 
 def count_parquet_rows(content: bytes) -> int:
     """A Parquet file's row count from its footer; 0 if the footer cannot be read."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
