@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the core package (no torch needed) into .venv and open the dashboard on the shipped
-# published data at http://127.0.0.1:8501. Extra args go to `xfer dashboard` (e.g. --port 8600).
+# data (published numbers and the real cpu_demo run) at http://127.0.0.1:8501. Extra args go to
+# `xfer dashboard` (e.g. --port 8600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
